@@ -1,0 +1,17 @@
+package app.credits.ledger;
+
+/** What a staff adjustment or bonus came to. */
+public sealed interface AdjustmentOutcome {
+
+    record Adjusted(String id, Credits credits, Credits balance, Credits creditsLeft) implements AdjustmentOutcome {
+    }
+
+    record AlreadyAdjusted(Adjusted original) implements AdjustmentOutcome {
+    }
+
+    record InsufficientCredits(Credits creditsLeft, Credits credits) implements AdjustmentOutcome {
+    }
+
+    record IdempotencyConflict(String idempotencyKey) implements AdjustmentOutcome {
+    }
+}

@@ -1,0 +1,85 @@
+package app.credits.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Credits bought through one Checkout Session, and how much of them Stripe has since taken back.
+ * Keyed by the session: a session is credited exactly once.
+ */
+public record Purchase(
+        OrgId org,
+        String checkoutSessionId,
+        long credits,
+        Money amountPaid,
+        Optional<String> paymentIntentId,
+        Optional<String> buyerEmail,
+        Instant createdAt,
+        long amountRefunded,
+        Credits creditsRefunded,
+        DisputeState dispute,
+        Credits creditsHeldByDispute,
+        long version) {
+
+    /** A balance movement this purchase owes the ledger after learning new facts. */
+    public record Movement(EntryType type, Credits credits, String reference, String description) {
+    }
+
+    /** The purchase after applying {@code facts}, and the movements that brings. Pure; applying twice adds nothing. */
+    public record Settlement(Purchase purchase, List<Movement> movements) {
+    }
+
+    public Credits creditsBought() {
+        return Credits.whole(credits);
+    }
+
+    public Settlement settle(PaymentFacts facts) {
+        List<Movement> movements = new ArrayList<>();
+        long refunded = amountRefunded;
+        Credits refundedCredits = creditsRefunded;
+        DisputeState state = dispute;
+        Credits held = creditsHeldByDispute;
+        String charge = facts.chargeId().orElse(paymentIntentId.orElse(checkoutSessionId));
+
+        if (facts.amountRefunded() > refunded && amountPaid.amount() > 0) {
+            // Proportional to the cumulative refund, rounded down to hundredths; a full refund is exactly all.
+            long target = Math.min(creditsBought().hundredths(),
+                    Math.multiplyExact(creditsBought().hundredths(), Math.min(facts.amountRefunded(), amountPaid.amount()))
+                            / amountPaid.amount());
+            Credits outstanding = creditsBought().minus(refundedCredits).minus(held);
+            Credits take = Credits.ofHundredths(Math.min(target - refundedCredits.hundredths(), outstanding.hundredths()));
+            refunded = facts.amountRefunded();
+            if (take.isPositive()) {
+                movements.add(new Movement(EntryType.REFUND, take.negate(), charge,
+                        "Refund of " + Credits.ofHundredths(target) + " of " + credits + " credits (" + refunded + " "
+                                + amountPaid.currency() + " refunded)"));
+                refundedCredits = refundedCredits.plus(take);
+            }
+        }
+        DisputeState next = state.then(facts.dispute());
+        String disputeRef = facts.disputeId().orElse(charge);
+        if (next != state) {
+            if (state == DisputeState.NONE && (next == DisputeState.OPEN || next == DisputeState.LOST)) {
+                Credits take = creditsBought().minus(refundedCredits).minus(held);
+                if (take.isPositive()) {
+                    movements.add(new Movement(EntryType.DISPUTE, take.negate(), disputeRef, "Payment disputed"));
+                    held = held.plus(take);
+                }
+            } else if (next == DisputeState.WON && held.isPositive()) {
+                movements.add(new Movement(EntryType.DISPUTE_REVERSAL, held, disputeRef, "Dispute won"));
+                held = Credits.ZERO;
+            }
+            state = next;
+        }
+        Purchase settled = new Purchase(org, checkoutSessionId, credits, amountPaid, paymentIntentId, buyerEmail,
+                createdAt, refunded, refundedCredits, state, held, version);
+        return new Settlement(settled, movements);
+    }
+
+    public Purchase nextVersion() {
+        return new Purchase(org, checkoutSessionId, credits, amountPaid, paymentIntentId, buyerEmail, createdAt,
+                amountRefunded, creditsRefunded, dispute, creditsHeldByDispute, version + 1);
+    }
+}

@@ -1,0 +1,117 @@
+package app.credits.ledger;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Recomputes every invariant of the ledger for an org from its items and reports each difference. */
+final class Reconciler {
+    private Reconciler() {
+    }
+
+    static Reconciliation check(LedgerStore.OrgItems items) {
+        Account account = items.account();
+        List<String> problems = new ArrayList<>();
+        List<LogEntry> log = items.log().stream().sorted(Comparator.comparingLong(LogEntry::seq)).toList();
+
+        Credits running = Credits.ZERO;
+        Credits used = Credits.ZERO;
+        Credits lifetime = Credits.ZERO;
+        Credits purchased = Credits.ZERO;
+        boolean stripeTookBack = false;
+        long expectedSeq = 1;
+        for (LogEntry e : log) {
+            if (e.seq() != expectedSeq++) {
+                problems.add("log sequence has a gap or repeat at " + e.seq());
+            }
+            running = running.plus(e.credits());
+            if (!running.equals(e.balanceAfter())) {
+                problems.add("entry " + e.seq() + " says balanceAfter " + e.balanceAfter() + " but the log sums to " + running);
+            }
+            if (e.credits().isNegative()) {
+                used = used.plus(e.credits().negate());
+            }
+            if (e.type().countsTowardLifetimePurchased()) {
+                lifetime = lifetime.plus(e.credits());
+            }
+            if (e.type() == EntryType.PURCHASE) {
+                purchased = purchased.plus(e.credits());
+            }
+            stripeTookBack |= e.type().mayOverdraw();
+        }
+        expect(problems, "lastSeq", account.lastSeq(), (long) log.size());
+        expect(problems, "balance == sum of log credits", account.balance(), running);
+        expect(problems, "creditsUsed == -sum of negative entries", account.used(), used);
+        expect(problems, "lifetimeCreditsPurchased == purchases less Stripe take-backs", account.lifetimePurchased(), lifetime);
+
+        Credits reserved = Credits.ZERO;
+        int pending = 0;
+        for (Invite invite : items.invites()) {
+            if (invite.isPending()) {
+                reserved = reserved.plus(invite.reserved());
+                pending++;
+            }
+        }
+        expect(problems, "creditsReserved == sum of pending reservations", account.reserved(), reserved);
+        expect(problems, "invitesPending", (long) account.invitesPending(), (long) pending);
+        if (account.creditsLeft().isNegative() && !stripeTookBack) {
+            problems.add("creditsLeft is " + account.creditsLeft() + " though no refund or dispute took credits back");
+        }
+
+        expect(problems, "usage by day: purchased", sum(items.days(), true), purchased);
+        expect(problems, "usage by day: used", sum(items.days(), false), used);
+        expect(problems, "usage by month: purchased", sum(items.months(), true), purchased);
+        expect(problems, "usage by month: used", sum(items.months(), false), used);
+
+        Map<String, Integer> submissionEntries = new HashMap<>();
+        log.stream().filter(e -> e.type() == EntryType.SUBMISSION)
+                .forEach(e -> submissionEntries.merge(e.reference(), 1, Integer::sum));
+        submissionEntries.forEach((id, count) -> {
+            if (count != 1) {
+                problems.add("submission " + id + " was charged " + count + " times");
+            }
+        });
+        long submissionMarkers = items.markers().stream().filter(m -> m.key().startsWith("SUB#")).count();
+        expect(problems, "one submission marker per charged submission", (long) submissionEntries.size(), submissionMarkers);
+        for (Invite invite : items.invites()) {
+            if (invite.status() == InviteStatus.COMPLETED
+                    && !invite.submissionId().map(submissionEntries::containsKey).orElse(false)) {
+                problems.add("invite " + invite.inviteId() + " is completed without a charged submission");
+            }
+        }
+
+        Map<String, Integer> purchaseEntries = new HashMap<>();
+        log.stream().filter(e -> e.type() == EntryType.PURCHASE)
+                .forEach(e -> purchaseEntries.merge(e.reference(), 1, Integer::sum));
+        Credits refundedByPurchases = Credits.ZERO;
+        Credits heldByDisputes = Credits.ZERO;
+        for (Purchase p : items.purchases()) {
+            if (purchaseEntries.getOrDefault(p.checkoutSessionId(), 0) != 1) {
+                problems.add("purchase " + p.checkoutSessionId() + " credited " + purchaseEntries.getOrDefault(p.checkoutSessionId(), 0) + " times");
+            }
+            refundedByPurchases = refundedByPurchases.plus(p.creditsRefunded());
+            heldByDisputes = heldByDisputes.plus(p.creditsHeldByDispute());
+        }
+        expect(problems, "purchase entries == purchases", (long) purchaseEntries.size(), (long) items.purchases().size());
+        expect(problems, "refund entries == credits refunded by purchases", sumOf(log, EntryType.REFUND).negate(), refundedByPurchases);
+        expect(problems, "dispute entries == credits held by disputes",
+                sumOf(log, EntryType.DISPUTE).plus(sumOf(log, EntryType.DISPUTE_REVERSAL)).negate(), heldByDisputes);
+        return new Reconciliation(account.org(), problems);
+    }
+
+    private static Credits sumOf(List<LogEntry> log, EntryType type) {
+        return log.stream().filter(e -> e.type() == type).map(LogEntry::credits).reduce(Credits.ZERO, Credits::plus);
+    }
+
+    private static Credits sum(List<UsagePeriod> periods, boolean purchased) {
+        return periods.stream().map(p -> purchased ? p.purchased() : p.used()).reduce(Credits.ZERO, Credits::plus);
+    }
+
+    private static void expect(List<String> problems, String what, Object actual, Object expected) {
+        if (!actual.equals(expected)) {
+            problems.add(what + ": stored " + actual + ", recomputed " + expected);
+        }
+    }
+}
