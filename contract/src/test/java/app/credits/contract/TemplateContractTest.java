@@ -1,0 +1,341 @@
+package app.credits.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import app.credits.contract.ContractData.FunctionSpec;
+import app.credits.contract.ContractData.Index;
+import app.credits.contract.ContractData.KeyAttribute;
+import app.credits.contract.SamTemplate.HttpRoute;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** template.yaml: valid SAM, and the decisions the functions, the local runner and the docs rely on. */
+class TemplateContractTest {
+
+    private static SamTemplate template;
+    private static JsonNode samSchemaNode;
+    private static Schema samSchema;
+
+    @BeforeAll
+    static void load() throws Exception {
+        template = SamTemplate.load();
+        samSchemaNode = CloudFormationYaml.JSON.readTree(
+                RepoLayout.sharedDir().resolve("schemas/sam.schema.json").toFile());
+        // The SAM schema declares draft-04.
+        samSchema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(samSchemaNode);
+    }
+
+    @Test
+    void templateValidatesAgainstTheSamSchema() {
+        List<Error> errors = samSchema.validate(template.root());
+
+        assertTrue(errors.isEmpty(), () -> errors.size() + " SAM schema errors; per resource:\n" + focusedErrors());
+    }
+
+    /**
+     * A failing resource fails every branch of the schema's anyOf, which buries the real cause; this validates each
+     * AWS::Serverless::* resource against the one definition of its type, and Globals, to name the cause.
+     */
+    private static String focusedErrors() {
+        StringBuilder out = new StringBuilder();
+        Map<String, JsonNode> targets = new java.util.LinkedHashMap<>();
+        targets.put("Globals", template.root().path("Globals"));
+        template.resources().properties().forEach(e -> targets.put(e.getKey(), e.getValue()));
+        targets.forEach((name, node) -> {
+            String definition = name.equals("Globals") ? "__main____Globals" : definitionOf(node.path("Type").asText());
+            if (definition == null || node.isMissingNode()) {
+                return;
+            }
+            ObjectNode focused = CloudFormationYaml.JSON.createObjectNode();
+            focused.put("$schema", samSchemaNode.path("$schema").asText());
+            focused.set("definitions", samSchemaNode.path("definitions"));
+            focused.put("$ref", "#/definitions/" + definition);
+            List<Error> errors = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(focused)
+                    .validate(node);
+            errors.forEach(e -> out.append(name).append(": ").append(e).append('\n'));
+        });
+        return out.isEmpty() ? "(no single resource fails on its own; see the whole-document errors)" : out.toString();
+    }
+
+    private static String definitionOf(String type) {
+        if (!type.startsWith("AWS::Serverless::")) {
+            return null;
+        }
+        String d = "samtranslator__internal__schema_source__aws_serverless_"
+                + type.substring("AWS::Serverless::".length()).toLowerCase(java.util.Locale.ROOT) + "__Resource";
+        return samSchemaNode.path("definitions").has(d) ? d : null;
+    }
+
+    @Test
+    void samSchemaRejectsAMisspelledFunctionProperty() {
+        // GIVEN the template with a typo in one function (proves the schema check is not vacuous)
+        JsonNode broken = template.root().deepCopy();
+        ((ObjectNode) broken.path("Resources").path("BalanceFunction").path("Properties")).put("Runtim", "java25");
+
+        // WHEN / THEN
+        assertFalse(samSchema.validate(broken).isEmpty(), "a misspelled property must fail the SAM schema");
+    }
+
+    @Test
+    void everyFunctionUsesJava25WithSnapStartAndJsonLogs() {
+        assertFalse(template.functions().isEmpty(), "no functions in template.yaml");
+        template.functions().keySet().forEach(id -> {
+            assertEquals("java25", template.effectiveFunctionProperty(id, "Runtime").asText(), id + " Runtime");
+            assertEquals(List.of("x86_64"),
+                    SamTemplate.textList(template.effectiveFunctionProperty(id, "Architectures")), id + " Architectures");
+            assertEquals("PublishedVersions",
+                    template.effectiveFunctionProperty(id, "SnapStart").path("ApplyOn").asText(), id + " SnapStart");
+            assertEquals("live", template.effectiveFunctionProperty(id, "AutoPublishAlias").asText(),
+                    id + " AutoPublishAlias (SnapStart applies to published versions only)");
+            JsonNode logging = template.effectiveFunctionProperty(id, "LoggingConfig");
+            assertEquals("JSON", logging.path("LogFormat").asText(), id + " LogFormat");
+            assertEquals("INFO", logging.path("ApplicationLogLevel").asText(), id + " ApplicationLogLevel");
+            assertEquals("Active", template.effectiveFunctionProperty(id, "Tracing").asText(), id + " Tracing");
+            assertEquals(1024, template.effectiveFunctionProperty(id, "MemorySize").asInt(), id + " MemorySize");
+            assertTrue(template.effectiveFunctionProperty(id, "Timeout").asInt() >= 15, id + " Timeout");
+            assertEquals(Map.of("Ref", "CreditsTable"),
+                    CloudFormationYaml.JSON.convertValue(template.environmentVariable(id, "TABLE_NAME"), Map.class),
+                    id + " TABLE_NAME");
+            assertTrue(template.effectiveFunctionProperty(id, "Handler").asText().endsWith("::handleRequest"),
+                    id + " Handler must name handleRequest");
+        });
+    }
+
+    @Test
+    void everyFunctionShipsItsOwnJarWithTheAgreedHandlerAndRoutes() {
+        Map<String, String> functionIdByDir = new HashMap<>();
+        template.functions().keySet().forEach(id -> {
+            String dir = template.moduleDir(id).orElseGet(() -> fail(id + ": CodeUri must be functions/<dir>/target/<dir>.jar, is "
+                    + template.effectiveFunctionProperty(id, "CodeUri")));
+            assertEquals(null, functionIdByDir.put(dir, id), "two functions ship " + dir);
+        });
+        assertEquals(ContractData.FUNCTIONS.stream().map(FunctionSpec::moduleDir).collect(Collectors.toSet()),
+                functionIdByDir.keySet(), "the function modules");
+
+        for (FunctionSpec spec : ContractData.FUNCTIONS) {
+            String id = functionIdByDir.get(spec.moduleDir());
+            assertEquals(spec.handlerClass() + "::handleRequest",
+                    template.effectiveFunctionProperty(id, "Handler").asText(), id + " Handler");
+            Set<String> routes = template.httpRoutes().stream()
+                    .filter(r -> r.functionId().equals(id)).map(HttpRoute::key).collect(Collectors.toSet());
+            assertEquals(spec.routes(), routes, id + " routes");
+        }
+    }
+
+    @Test
+    void everyHttpRouteIsDeclaredOnce() {
+        List<HttpRoute> routes = template.httpRoutes();
+        Set<String> seen = new HashSet<>();
+        List<String> duplicates = routes.stream().map(HttpRoute::key).filter(k -> !seen.add(k)).toList();
+        assertTrue(duplicates.isEmpty(), "routes declared more than once: " + duplicates);
+
+        Set<String> apis = template.resourcesOfType("AWS::Serverless::HttpApi").keySet();
+        assertEquals(Set.of("CreditsApi"), apis, "one HTTP API");
+        routes.forEach(r -> {
+            assertEquals(Map.of("Ref", "CreditsApi"), CloudFormationYaml.JSON.convertValue(r.properties().path("ApiId"), Map.class),
+                    r.key() + " must be on CreditsApi (else SAM makes an implicit API without the authorizer)");
+            assertTrue(r.path().matches("(/([a-z][a-z0-9-]*|\\{[A-Za-z]+}))+"), r.key() + ": malformed path");
+            assertTrue(Set.of("GET", "POST", "PUT", "DELETE").contains(r.method()), r.key() + ": method");
+        });
+
+        Set<String> contractRoutes = ContractData.FUNCTIONS.stream()
+                .flatMap(f -> f.routes().stream()).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(contractRoutes, new TreeSet<>(seen), "the template's routes are exactly API.md's");
+    }
+
+    @Test
+    void webhookRouteHasNoAuthorizer() {
+        JsonNode auth = template.resources().path("CreditsApi").path("Properties").path("Auth");
+        String defaultAuthorizer = auth.path("DefaultAuthorizer").asText();
+        JsonNode jwt = auth.path("Authorizers").path(defaultAuthorizer);
+        assertFalse(jwt.isMissingNode(), "DefaultAuthorizer must name one of the Authorizers");
+        assertEquals("$request.header.Authorization", jwt.path("IdentitySource").asText());
+        assertEquals(Map.of("Ref", "JwtIssuer"),
+                CloudFormationYaml.JSON.convertValue(jwt.path("JwtConfiguration").path("issuer"), Map.class));
+        assertEquals(Map.of("Ref", "JwtAudience"),
+                CloudFormationYaml.JSON.convertValue(jwt.path("JwtConfiguration").path("audience"), Map.class));
+
+        for (HttpRoute route : template.httpRoutes()) {
+            String authorizer = route.properties().path("Auth").path("Authorizer").asText("");
+            if (route.key().equals(ContractData.WEBHOOK_ROUTE)) {
+                assertEquals("NONE", authorizer, "the Stripe webhook is authenticated by its signature, not a JWT");
+            } else {
+                assertTrue(authorizer.isEmpty() || authorizer.equals(defaultAuthorizer),
+                        route.key() + " must use the JWT authorizer, has " + authorizer);
+            }
+        }
+    }
+
+    @Test
+    void secretsAreNeverPlainInTheTemplate() {
+        String text = RepoLayout.read(RepoLayout.file("template.yaml"));
+        Matcher secret = Pattern.compile("(?<![A-Za-z0-9])(sk|rk)_|whsec_").matcher(text);
+        assertFalse(secret.find(), () -> "Stripe secret-looking literal in template.yaml: "
+                + text.substring(secret.start(), Math.min(text.length(), secret.start() + 20)));
+
+        template.functions().keySet().forEach(id -> {
+            assertTrue(template.environmentVariable(id, "STRIPE_API_KEY").isMissingNode(), id + ": plain STRIPE_API_KEY");
+            assertTrue(template.environmentVariable(id, "STRIPE_WEBHOOK_SECRET").isMissingNode(),
+                    id + ": plain STRIPE_WEBHOOK_SECRET");
+        });
+        String checkout = functionIdOf("checkout");
+        String webhook = functionIdOf("stripe-webhook");
+        assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
+                template.environmentVariable(checkout, "STRIPE_API_KEY_PARAM"), Map.class));
+        assertEquals(Map.of("Ref", "StripeWebhookSecretParameterName"), CloudFormationYaml.JSON.convertValue(
+                template.environmentVariable(webhook, "STRIPE_WEBHOOK_SECRET_PARAM"), Map.class));
+    }
+
+    @Test
+    void policiesAreLeastPrivilege() {
+        Map<String, Set<String>> ssmParamsByFunction = new HashMap<>();
+        Set<String> emailSenders = new HashSet<>();
+        template.functions().keySet().forEach(id -> template.policyStatements(id).forEach(statement -> {
+            List<String> actions = SamTemplate.textList(statement.path("Action"));
+            List<String> resources = SamTemplate.textList(statement.path("Resource"));
+            assertEquals("Allow", statement.path("Effect").asText(), id + " statement effect");
+            actions.forEach(a -> assertFalse(a.contains("*"), id + ": wildcard action " + a));
+            resources.forEach(r -> assertFalse(r.equals("*"), id + ": Resource '*' for " + actions));
+            for (String action : actions) {
+                if (action.startsWith("ssm:")) {
+                    assertEquals("ssm:GetParameter", action, id);
+                    resources.forEach(r -> ssmParamsByFunction.computeIfAbsent(id, k -> new TreeSet<>()).add(r));
+                }
+                if (action.startsWith("ses:")) {
+                    emailSenders.add(id);
+                    assertEquals("ses:SendEmail", action, id);
+                    assertTrue(statement.path("Condition").toString().contains("ses:FromAddress"),
+                            id + ": SendEmail only from EMAIL_FROM");
+                }
+            }
+        }));
+
+        assertEquals(Set.of(functionIdOf("low-credit-check")), emailSenders, "who may send email");
+        assertEquals(Set.of(functionIdOf("checkout"), functionIdOf("stripe-webhook")), ssmParamsByFunction.keySet(),
+                "who may read the Stripe secrets");
+        assertTrue(ssmParamsByFunction.get(functionIdOf("checkout")).toString().contains("${StripeApiKeyParameterName}"));
+        assertTrue(ssmParamsByFunction.get(functionIdOf("stripe-webhook")).toString()
+                .contains("${StripeWebhookSecretParameterName}"));
+        assertEquals(List.of("DynamoDBReadPolicy"), template.policyTemplates(functionIdOf("balance")),
+                "balance only reads");
+        List<String> samPolicyTemplates = new ArrayList<>();
+        template.functions().keySet().forEach(id -> samPolicyTemplates.addAll(template.policyTemplates(id)));
+        assertTrue(samPolicyTemplates.stream().noneMatch(p -> p.contains("FullAccess") || p.contains("CrudPolicy")),
+                "no broad managed/SAM policies: " + samPolicyTemplates);
+    }
+
+    @Test
+    void tableMatchesTheAgreedKeySchema() {
+        var expected = ContractData.TABLE;
+        JsonNode table = template.resources().path(expected.logicalId());
+        assertEquals("AWS::DynamoDB::Table", table.path("Type").asText());
+        JsonNode p = table.path("Properties");
+
+        assertEquals(Map.of("Ref", "TableName"), CloudFormationYaml.JSON.convertValue(p.path("TableName"), Map.class));
+        assertEquals(expected.defaultName(), template.root().path("Parameters").path("TableName").path("Default").asText());
+        assertEquals("PAY_PER_REQUEST", p.path("BillingMode").asText());
+        assertTrue(p.path("PointInTimeRecoverySpecification").path("PointInTimeRecoveryEnabled").asBoolean(), "PITR");
+        assertTrue(p.path("SSESpecification").path("SSEEnabled").asBoolean(), "SSE");
+        assertTrue(p.path("DeletionProtectionEnabled").asBoolean(), "deletion protection");
+        assertEquals("Retain", table.path("DeletionPolicy").asText());
+
+        Map<String, String> attributeTypes = new HashMap<>();
+        p.path("AttributeDefinitions").forEach(a ->
+                attributeTypes.put(a.path("AttributeName").asText(), a.path("AttributeType").asText()));
+        assertEquals(expected.keySchema(), keySchema(p.path("KeySchema"), attributeTypes), "table key schema");
+
+        List<Index> indexes = new ArrayList<>();
+        p.path("GlobalSecondaryIndexes").forEach(gsi -> indexes.add(new Index(gsi.path("IndexName").asText(),
+                keySchema(gsi.path("KeySchema"), attributeTypes), gsi.path("Projection").path("ProjectionType").asText())));
+        assertEquals(expected.indexes(), indexes, "global secondary indexes");
+        assertTrue(p.path("LocalSecondaryIndexes").isMissingNode(), "no LSIs");
+
+        Set<String> keyAttributes = new HashSet<>();
+        expected.keySchema().forEach(k -> keyAttributes.add(k.name()));
+        expected.indexes().forEach(i -> i.keySchema().forEach(k -> keyAttributes.add(k.name())));
+        assertEquals(keyAttributes, attributeTypes.keySet(), "AttributeDefinitions hold exactly the key attributes");
+    }
+
+    @Test
+    void templateTakesTheAgreedParameters() {
+        JsonNode parameters = template.root().path("Parameters");
+        ContractData.PARAMETERS.forEach((name, defaultValue) -> {
+            assertFalse(parameters.path(name).isMissingNode(), "parameter " + name);
+            if (!defaultValue.isEmpty()) {
+                assertEquals(defaultValue, parameters.path(name).path("Default").asText(), name + " default");
+            }
+        });
+        assertEquals("CommaDelimitedList", parameters.path("AllowedOrigins").path("Type").asText());
+        assertEquals("", parameters.path("AlarmEmail").path("Default").asText("absent"), "AlarmEmail is optional");
+        JsonNode outputs = template.root().path("Outputs");
+        assertFalse(outputs.path("ApiUrl").isMissingNode(), "ApiUrl output");
+        assertFalse(outputs.path("TableName").isMissingNode(), "TableName output");
+    }
+
+    @Test
+    void lowCreditCheckRunsOnTheScheduleWithRetriesADeadLetterQueueAndAlarms() {
+        String id = functionIdOf("low-credit-check");
+        List<JsonNode> schedules = template.eventsOfType(id, "Schedule", "ScheduleV2");
+        assertEquals(1, schedules.size(), "one schedule");
+        JsonNode schedule = schedules.getFirst().path("Properties");
+        JsonNode expression = schedule.has("Schedule") ? schedule.path("Schedule") : schedule.path("ScheduleExpression");
+        assertEquals(Map.of("Ref", "LowCreditCheckRate"), CloudFormationYaml.JSON.convertValue(expression, Map.class));
+        assertTrue(schedule.path("RetryPolicy").path("MaximumRetryAttempts").isInt(), "retry policy");
+        String dlqArn = schedule.path("DeadLetterConfig").path("Arn").toString();
+        assertTrue(dlqArn.contains("Fn::GetAtt"), "the schedule's DLQ is a queue of this template");
+        String dlq = schedule.path("DeadLetterConfig").path("Arn").path("Fn::GetAtt").path(0).asText();
+        assertEquals("AWS::SQS::Queue", template.resources().path(dlq).path("Type").asText());
+
+        Map<String, JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        String topic = template.resourcesOfType("AWS::SNS::Topic").keySet().stream().findFirst()
+                .orElseGet(() -> fail("an SNS topic for the alarms"));
+        assertTrue(alarms.values().stream().anyMatch(a -> isAlarmOn(a, "AWS/Lambda", "Errors", "Ref", id, topic)),
+                "an Errors alarm on " + id);
+        assertTrue(alarms.values().stream().anyMatch(a -> isAlarmOn(a, "AWS/SQS", "ApproximateNumberOfMessagesVisible",
+                "Fn::GetAtt", dlq, topic)), "a depth alarm on " + dlq);
+    }
+
+    private static boolean isAlarmOn(JsonNode alarm, String namespace, String metric, String intrinsic, String target,
+            String topic) {
+        JsonNode p = alarm.path("Properties");
+        boolean dimension = false;
+        for (JsonNode d : p.path("Dimensions")) {
+            JsonNode ref = d.path("Value").path(intrinsic);
+            dimension |= ref.isTextual() ? ref.asText().equals(target) : ref.path(0).asText().equals(target);
+        }
+        return namespace.equals(p.path("Namespace").asText()) && metric.equals(p.path("MetricName").asText())
+                && dimension && p.path("AlarmActions").toString().contains("\"" + topic + "\"");
+    }
+
+    private static String functionIdOf(String moduleDir) {
+        return template.functions().keySet().stream()
+                .filter(id -> template.moduleDir(id).orElse("").equals(moduleDir))
+                .findFirst().orElseGet(() -> fail("no function ships functions/" + moduleDir));
+    }
+
+    private static List<KeyAttribute> keySchema(JsonNode keySchema, Map<String, String> attributeTypes) {
+        List<KeyAttribute> keys = new ArrayList<>();
+        keySchema.forEach(k -> keys.add(new KeyAttribute(k.path("AttributeName").asText(),
+                attributeTypes.get(k.path("AttributeName").asText()), k.path("KeyType").asText())));
+        return keys;
+    }
+}
