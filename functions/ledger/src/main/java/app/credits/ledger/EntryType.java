@@ -11,7 +11,12 @@ public enum EntryType {
     }
 
     public static EntryType fromWire(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT));
+        for (EntryType type : values()) {
+            if (type.wireName().equals(value)) {
+                return type;
+            }
+        }
+        throw new InvalidInput("unknown entry type \"" + value + "\"");
     }
 
     /** Money that came from or went back to Stripe: the only movements that change lifetime purchases. */

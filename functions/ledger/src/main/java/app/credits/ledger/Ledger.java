@@ -315,7 +315,12 @@ public final class Ledger {
     // ---------------------------------------------------------------- settings and plan
 
     public Account updateSettings(OrgId org, Settings settings) {
-        return updateAccount(org, (account, now) -> account.withSettings(settings, now));
+        return updateSettings(org, current -> settings);
+    }
+
+    /** A partial update: {@code change} sees the settings as stored at each attempt, so no concurrent write is lost. */
+    public Account updateSettings(OrgId org, java.util.function.UnaryOperator<Settings> change) {
+        return updateAccount(org, (account, now) -> account.withSettings(change.apply(account.settings()), now));
     }
 
     public Account updatePlan(OrgId org, Plan plan) {
