@@ -340,7 +340,12 @@ public final class Ledger {
     // ---------------------------------------------------------------- low-credit emails
 
     public List<Account> accountsOwingAlert(int limit) {
-        return store.accountsOwingAlert(limit);
+        return accountsOwingAlert(limit, Optional.empty());
+    }
+
+    /** The next page of accounts owing an email, in org order, after {@code after}. */
+    public List<Account> accountsOwingAlert(int limit, Optional<OrgId> after) {
+        return store.accountsOwingAlert(limit, after);
     }
 
     /** After the email went out: false if the account no longer owes that email (credits moved meanwhile). */
@@ -362,9 +367,15 @@ public final class Ledger {
                         ? new PaymentOutcome.AlreadyApplied(org)
                         : new PaymentOutcome.Conflict(session, "already credited with " + existing.credits() + " credits"));
             }
+            if (snap.sessionOwner().isPresent() && !snap.sessionOwner().get().equals(org)) {
+                return Optional.of(new PaymentOutcome.Conflict(session, "already credited to another org"));
+            }
             PaymentFacts facts = snap.payment().orElseGet(() -> PaymentFacts.unknown(checkout.paymentIntentId().orElse(session)));
             if (facts.checkoutSessionId().isPresent() && !facts.checkoutSessionId().get().equals(session)) {
                 return Optional.of(new PaymentOutcome.Conflict(session, "payment belongs to session " + facts.checkoutSessionId().get()));
+            }
+            if (facts.org().isPresent() && !facts.org().get().equals(org)) {
+                return Optional.of(new PaymentOutcome.Conflict(session, "payment belongs to another org"));
             }
             Instant now = now();
             Purchase purchase = new Purchase(org, session, checkout.credits(), checkout.amountPaid(),

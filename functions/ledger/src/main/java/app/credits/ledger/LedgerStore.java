@@ -34,9 +34,13 @@ public interface LedgerStore {
         }
     }
 
-    /** The org's account (an unopened one if never written) and whatever else was asked for. */
+    /**
+     * The org's account (an unopened one if never written) and whatever else was asked for. When a Checkout
+     * Session was asked for, {@code sessionOwner} is the org it was credited to, whichever org that is: a session
+     * is credited once across all orgs, not once per org.
+     */
     record Snapshot(Account account, Optional<Marker> marker, Optional<Invite> invite, Optional<Purchase> purchase,
-                    Optional<PaymentFacts> payment) {
+                    Optional<PaymentFacts> payment, Optional<OrgId> sessionOwner) {
     }
 
     /**
@@ -84,8 +88,11 @@ public interface LedgerStore {
     /** Pending invites whose expiry has passed, oldest first, from the sparse expiry index. */
     List<Invite> invitesExpiredBy(Instant now, int limit);
 
-    /** Accounts that owe a low-credit email, from the sparse index: cost grows with them, not with all orgs. */
-    List<Account> accountsOwingAlert(int limit);
+    /**
+     * Accounts that owe a low-credit email, from the sparse index: cost grows with them, not with all orgs.
+     * Ordered by org; {@code after} continues past an org already seen (a page cursor).
+     */
+    List<Account> accountsOwingAlert(int limit, Optional<OrgId> after);
 
     /** Records that {@code level} was emailed, unless the account no longer owes exactly that email. */
     boolean markNotified(OrgId org, AlertLevel level, Instant at);

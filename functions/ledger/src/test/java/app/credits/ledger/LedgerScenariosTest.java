@@ -255,6 +255,37 @@ class LedgerScenariosTest {
         assertThrows(InvalidInput.class, () -> ledger.adjust(org, "key-6", EntryType.BONUS, Credits.whole(-1), "no"));
     }
 
+    @Test
+    void aCheckoutSessionIsCreditedToOneOrgOnly() {
+        buy("cs_once", 10);
+        OrgId other = OrgId.of(org.value() + "_other");
+        var conflict = assertInstanceOf(PaymentOutcome.Conflict.class, ledger.creditPurchase(new CompletedCheckout(
+                "cs_once", other, 10, Money.of(29_000, "usd"), Optional.of("pi_cs_once"), Optional.empty())));
+        assertTrue(conflict.reason().contains("another org"));
+        assertInstanceOf(PaymentOutcome.Conflict.class, ledger.creditPurchase(new CompletedCheckout(
+                "cs_once", other, 10, Money.of(29_000, "usd"), Optional.empty(), Optional.empty())));
+        assertEquals(Credits.ZERO, ledger.account(other).balance());
+        // Refunds still find the org that was credited.
+        ledger.recordRefund("pi_cs_once", "ch_once", 29_000);
+        assertEquals(Credits.ZERO, ledger.account(org).balance());
+        world.assertReconciles(other);
+    }
+
+    @Test
+    void accountsOwingAnEmailArePagedInOrgOrder() {
+        List<OrgId> low = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            OrgId o = OrgId.of(org.value() + "_page" + i);
+            ledger.creditPurchase(new CompletedCheckout("cs_page" + i, o, 1, Money.of(2_900, "usd"),
+                    Optional.of("pi_page" + i), Optional.of("p@example.com")));
+            low.add(o);
+        }
+        List<Account> first = ledger.accountsOwingAlert(3);
+        List<Account> second = ledger.accountsOwingAlert(3, Optional.of(first.getLast().org()));
+        assertEquals(low, java.util.stream.Stream.concat(first.stream(), second.stream()).map(Account::org).toList());
+        low.forEach(world::assertReconciles);
+    }
+
     // ---------------------------------------------------------------- refunds and disputes
 
     @Test

@@ -75,6 +75,8 @@ public final class DynamoLedgerStore implements LedgerStore {
         reads.inviteId().ifPresent(id -> keys.put(pk + "|" + Items.INVITE + id, Items.key(pk, Items.INVITE + id)));
         reads.checkoutSessionId().ifPresent(id ->
                 keys.put(pk + "|" + Items.PURCHASE + id, Items.key(pk, Items.PURCHASE + id)));
+        reads.checkoutSessionId().ifPresent(id -> keys.put(Items.sessionPk(id) + "|" + Items.SESSION,
+                Items.key(Items.sessionPk(id), Items.SESSION)));
         reads.paymentIntentId().ifPresent(pi ->
                 keys.put(Items.paymentPk(pi) + "|" + Items.PAYMENT, Items.key(Items.paymentPk(pi), Items.PAYMENT)));
 
@@ -86,7 +88,9 @@ public final class DynamoLedgerStore implements LedgerStore {
                 reads.inviteId().map(id -> found.get(pk + "|" + Items.INVITE + id)).map(Items::invite),
                 reads.checkoutSessionId().map(id -> found.get(pk + "|" + Items.PURCHASE + id)).map(Items::purchase),
                 reads.paymentIntentId().map(pi -> found.get(Items.paymentPk(pi) + "|" + Items.PAYMENT))
-                        .map(Items::payment));
+                        .map(Items::payment),
+                reads.checkoutSessionId().map(id -> found.get(Items.sessionPk(id) + "|" + Items.SESSION))
+                        .map(item -> OrgId.of(Attrs.str(item, "org"))));
     }
 
     private Map<String, Map<String, AttributeValue>> batchGet(Iterable<Map<String, AttributeValue>> keys) {
@@ -135,7 +139,12 @@ public final class DynamoLedgerStore implements LedgerStore {
             writes.add(putNew(Items.marker(org, commit.newMarker().get()), true));
         }
         commit.invite().ifPresent(w -> writes.add(versioned(Items.invite(w.item()), w.isNew(), w.item().version())));
-        commit.purchase().ifPresent(w -> writes.add(versioned(Items.purchase(w.item()), w.isNew(), w.item().version())));
+        commit.purchase().ifPresent(w -> {
+            writes.add(versioned(Items.purchase(w.item()), w.isNew(), w.item().version()));
+            if (w.isNew()) {
+                writes.add(putNew(Items.sessionClaim(w.item()), false));
+            }
+        });
         commit.payment().ifPresent(w -> writes.add(versioned(Items.payment(w.item()), w.isNew(), w.item().version())));
         usageCounters(org, commit.entries()).forEach(writes::add);
 
@@ -274,10 +283,15 @@ public final class DynamoLedgerStore implements LedgerStore {
     }
 
     @Override
-    public List<Account> accountsOwingAlert(int limit) {
+    public List<Account> accountsOwingAlert(int limit, Optional<OrgId> after) {
+        // A key condition (not an ExclusiveStartKey) continues the page: the org that was "after" may have left the
+        // index meanwhile, which a start key would not tolerate on real DynamoDB.
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":due", s(Items.LOW_CREDIT_DUE));
+        after.ifPresent(org -> values.put(":after", s(org.value())));
         return dynamo.query(b -> b.tableName(table).indexName(CreditsTable.LOW_CREDIT_INDEX)
-                        .keyConditionExpression("lowCreditPK = :due")
-                        .expressionAttributeValues(Map.of(":due", s(Items.LOW_CREDIT_DUE)))
+                        .keyConditionExpression("lowCreditPK = :due" + (after.isPresent() ? " AND lowCreditSK > :after" : ""))
+                        .expressionAttributeValues(values)
                         .limit(limit))
                 .items().stream().map(Items::account).toList();
     }

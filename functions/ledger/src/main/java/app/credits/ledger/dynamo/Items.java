@@ -50,6 +50,7 @@ final class Items {
     static final String USAGE_DAY = "USAGE#D#";
     static final String USAGE_MONTH = "USAGE#M#";
     static final String PAYMENT = "PAYMENT";
+    static final String SESSION = "SESSION";
     static final String LOW_CREDIT_DUE = "DUE";
     static final String EXPIRY_PENDING = "PENDING";
 
@@ -62,6 +63,16 @@ final class Items {
 
     static String paymentPk(String paymentIntentId) {
         return "PAYMENT#" + paymentIntentId;
+    }
+
+    static String sessionPk(String checkoutSessionId) {
+        return "SESSION#" + checkoutSessionId;
+    }
+
+    /** Claims a Checkout Session for one org across the whole table (written with the purchase, if absent). */
+    static Map<String, AttributeValue> sessionClaim(Purchase p) {
+        return Map.of(PK, s(sessionPk(p.checkoutSessionId())), SK, s(SESSION), "org", s(p.org().value()),
+                "createdAt", time(p.createdAt()));
     }
 
     static String logSk(long seq) {

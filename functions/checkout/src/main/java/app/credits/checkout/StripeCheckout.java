@@ -1,0 +1,90 @@
+package app.credits.checkout;
+
+import app.credits.ledger.Money;
+import app.credits.ledger.OrgId;
+import app.credits.ledger.Quote;
+import com.stripe.StripeClient;
+import com.stripe.exception.StripeException;
+import com.stripe.model.checkout.Session;
+import com.stripe.net.RequestOptions;
+import com.stripe.param.checkout.SessionCreateParams;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stripe's side of a checkout: one Checkout Session (mode {@code payment}) for exactly the quoted price. One
+ * {@link StripeClient} per function, never stripe-java's global {@code Stripe.apiKey}: the local runner hosts
+ * several handlers in one JVM, and the tests point each at its own stand-in.
+ */
+public final class StripeCheckout {
+    /** What the buyer sees on Stripe's page and receipt. */
+    public static final String PRODUCT_NAME = "Photoshoot credits";
+    /** stripe-java retries connection failures, 409s and 5xx with backoff; the idempotency key makes that safe. */
+    public static final int NETWORK_RETRIES = 2;
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+
+    /** The session the browser is sent to. */
+    public record CheckoutSession(String id, String url) {
+    }
+
+    private final StripeClient stripe;
+
+    public StripeCheckout(StripeClient stripe) {
+        this.stripe = stripe;
+    }
+
+    /** {@code apiBase} replaces https://api.stripe.com (STRIPE_API_BASE: a local stand-in, stripe-mock). */
+    public static StripeCheckout create(String apiKey, Optional<String> apiBase, Duration connectTimeout,
+                                        Duration readTimeout, int networkRetries) {
+        StripeClient.StripeClientBuilder builder = StripeClient.builder()
+                .setApiKey(apiKey)
+                .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()))
+                .setReadTimeout(Math.toIntExact(readTimeout.toMillis()))
+                .setMaxNetworkRetries(networkRetries);
+        apiBase.ifPresent(builder::setApiBase);
+        return new StripeCheckout(builder.build());
+    }
+
+    public static StripeCheckout create(String apiKey, Optional<String> apiBase) {
+        return create(apiKey, apiBase, CONNECT_TIMEOUT, READ_TIMEOUT, NETWORK_RETRIES);
+    }
+
+    /**
+     * Creates the session. The org and the credits ride in the session's metadata (the webhook credits from them)
+     * and in the PaymentIntent's (so that refunds and disputes, which arrive as charges, name the org too).
+     */
+    public CheckoutSession createSession(OrgId org, Quote quote, String successUrl, String cancelUrl,
+                                         String idempotencyKey) throws StripeException {
+        Money unit = quote.unitPrice();
+        Map<String, String> metadata = Map.of(
+                "org_id", org.value(),
+                "credits", Long.toString(quote.credits()),
+                "unit_amount", Long.toString(unit.amount()));
+        SessionCreateParams params = SessionCreateParams.builder()
+                .setMode(SessionCreateParams.Mode.PAYMENT)
+                .setClientReferenceId(org.value())
+                .setSuccessUrl(successUrl)
+                .setCancelUrl(cancelUrl)
+                .addLineItem(SessionCreateParams.LineItem.builder()
+                        .setQuantity(quote.credits())
+                        .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
+                                .setCurrency(unit.currency())
+                                .setUnitAmount(unit.amount())
+                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName(PRODUCT_NAME)
+                                        .build())
+                                .build())
+                        .build())
+                .putAllMetadata(metadata)
+                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
+                        .putAllMetadata(metadata)
+                        .build())
+                .build();
+        Session session = stripe.v1().checkout().sessions().create(params,
+                RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
+        return new CheckoutSession(session.getId(), session.getUrl());
+    }
+}

@@ -1,0 +1,47 @@
+package app.credits.lowcredit;
+
+import app.credits.http.Environment;
+
+/**
+ * What the emails say about where they come from and where to go: {@code EMAIL_FROM} and {@code BILLING_PAGE_URL}
+ * (with {@value #ORG_PLACEHOLDER} replaced by the org id), plus how much one run may do.
+ */
+public record NotificationConfig(String emailFrom, String billingPageUrl, int maxInvitesPerRun, int maxOrgsPerRun) {
+    public static final String ORG_PLACEHOLDER = "{orgId}";
+    public static final String DEFAULT_FROM = "billing@example.com";
+    public static final String DEFAULT_BILLING_PAGE_URL = "https://app.example.com/billing?org={orgId}";
+    /** One run releases at most this many due invites; the rest wait for the next run. */
+    public static final int DEFAULT_MAX_INVITES_PER_RUN = 500;
+    /** One run emails at most this many orgs, so a backlog cannot outlast the Lambda timeout. */
+    public static final int DEFAULT_MAX_ORGS_PER_RUN = 500;
+
+    public NotificationConfig {
+        if (emailFrom == null || emailFrom.isBlank()) {
+            throw new IllegalArgumentException("EMAIL_FROM must be set");
+        }
+        if (billingPageUrl == null || billingPageUrl.isBlank()) {
+            throw new IllegalArgumentException("BILLING_PAGE_URL must be set");
+        }
+        if (maxInvitesPerRun < 1 || maxOrgsPerRun < 1) {
+            throw new IllegalArgumentException("per-run limits must be positive");
+        }
+    }
+
+    public static NotificationConfig of(String emailFrom, String billingPageUrl) {
+        return new NotificationConfig(emailFrom, billingPageUrl, DEFAULT_MAX_INVITES_PER_RUN, DEFAULT_MAX_ORGS_PER_RUN);
+    }
+
+    /** {@code EMAIL_FROM} and {@code BILLING_PAGE_URL}; the defaults only suit local runs. */
+    public static NotificationConfig fromEnvironment(Environment env) {
+        return of(env.get("EMAIL_FROM", DEFAULT_FROM), env.get("BILLING_PAGE_URL", DEFAULT_BILLING_PAGE_URL));
+    }
+
+    public NotificationConfig withLimits(int maxInvites, int maxOrgs) {
+        return new NotificationConfig(emailFrom, billingPageUrl, maxInvites, maxOrgs);
+    }
+
+    /** The billing page of one org. The org id is URL-safe by the contract's id rule, so it goes in as is. */
+    public String billingPageFor(String orgId) {
+        return billingPageUrl.replace(ORG_PLACEHOLDER, orgId);
+    }
+}

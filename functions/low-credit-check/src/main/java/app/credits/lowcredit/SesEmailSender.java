@@ -1,0 +1,83 @@
+package app.credits.lowcredit;
+
+import app.credits.http.Environment;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sesv2.SesV2ClientBuilder;
+import software.amazon.awssdk.services.sesv2.model.Body;
+import software.amazon.awssdk.services.sesv2.model.Content;
+import software.amazon.awssdk.services.sesv2.model.EmailContent;
+import software.amazon.awssdk.services.sesv2.model.Message;
+import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
+
+import java.time.Duration;
+
+/** Sends through SES v2 as a simple (non-templated) message with a Text and an Html part. */
+public final class SesEmailSender implements EmailSender {
+    /** The longest one send may take, retries included. */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(7);
+
+    private final SesV2Client ses;
+
+    public SesEmailSender(SesV2Client ses) {
+        this.ses = ses;
+    }
+
+    /**
+     * The production client, built once at init: region from {@code AWS_REGION}, {@code SES_ENDPOINT} overrides the
+     * endpoint locally (with dummy credentials unless the environment has some), URLConnection HTTP client, short
+     * timeouts so that an SES outage costs a run seconds, not its whole timeout.
+     */
+    public static SesV2Client clientFromEnvironment(Environment env) {
+        SesV2ClientBuilder builder = SesV2Client.builder()
+                .region(Region.of(env.region()))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(3)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallAttemptTimeout(Duration.ofSeconds(3))
+                        .apiCallTimeout(SEND_TIMEOUT)
+                        .retryStrategy(RetryMode.STANDARD)
+                        .build());
+        if (env.hasAwsCredentials()) {
+            // Lambda puts the role's credentials in the environment: skip the default chain's probing.
+            builder.credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+        }
+        env.get("SES_ENDPOINT").ifPresent(endpoint -> {
+            builder.endpointOverride(java.net.URI.create(endpoint));
+            if (!env.hasAwsCredentials()) {
+                // The local stand-in accepts any signature.
+                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
+            }
+        });
+        return builder.build();
+    }
+
+    @Override
+    public SendResult send(LowCreditEmail email) {
+        try {
+            SendEmailResponse response = ses.sendEmail(b -> b
+                    .fromEmailAddress(email.from())
+                    .destination(d -> d.toAddresses(email.to()))
+                    .content(EmailContent.builder().simple(Message.builder()
+                            .subject(utf8(email.subject()))
+                            .body(Body.builder().text(utf8(email.text())).html(utf8(email.html())).build())
+                            .build()).build()));
+            return new SendResult.Sent(response.messageId());
+        } catch (SdkException e) {
+            // Service errors (throttling, rejected) and client ones (timeout, refused) alike: retried next run.
+            return new SendResult.Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private static Content utf8(String data) {
+        return Content.builder().charset("UTF-8").data(data).build();
+    }
+}

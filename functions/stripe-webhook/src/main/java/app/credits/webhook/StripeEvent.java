@@ -1,0 +1,129 @@
+package app.credits.webhook;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Optional;
+
+/**
+ * The Stripe events the webhook acts on, read field by field from the raw JSON. Events carry the API version of
+ * the sender's account, not the one stripe-java is pinned to, so nothing here goes through stripe-java's typed
+ * models: only the few fields that have kept their names across versions are read.
+ */
+public sealed interface StripeEvent {
+
+    String eventId();
+
+    String type();
+
+    /** The three Checkout Session events; {@code session} is the event's {@code data.object}. */
+    record CheckoutSessionEvent(String eventId, String type, String sessionId, Optional<String> paymentStatus,
+                                Optional<String> orgId, Optional<String> clientReferenceId,
+                                Optional<String> credits, Optional<Long> amountTotal,
+                                Optional<String> currency, Optional<String> paymentIntentId,
+                                Optional<String> buyerEmail) implements StripeEvent {
+    }
+
+    /** {@code charge.refunded}: {@code amountRefunded} is Stripe's cumulative figure for the charge. */
+    record ChargeRefunded(String eventId, String type, String chargeId, Optional<String> paymentIntentId,
+                          Optional<Long> amountRefunded) implements StripeEvent {
+    }
+
+    /** {@code charge.dispute.created} / {@code charge.dispute.closed}. */
+    record ChargeDispute(String eventId, String type, String disputeId, Optional<String> chargeId,
+                         Optional<String> paymentIntentId, Optional<String> status) implements StripeEvent {
+        public boolean closed() {
+            return CLOSED_DISPUTE.equals(type);
+        }
+    }
+
+    /** Any other type: acknowledged and ignored. */
+    record Ignored(String eventId, String type) implements StripeEvent {
+    }
+
+    String CHECKOUT_COMPLETED = "checkout.session.completed";
+    String CHECKOUT_ASYNC_SUCCEEDED = "checkout.session.async_payment_succeeded";
+    String CHECKOUT_ASYNC_FAILED = "checkout.session.async_payment_failed";
+    String CHARGE_REFUNDED = "charge.refunded";
+    String CREATED_DISPUTE = "charge.dispute.created";
+    String CLOSED_DISPUTE = "charge.dispute.closed";
+
+    /**
+     * Reads an event. Throws {@link Malformed} when the payload is not JSON or not a Stripe event (no {@code id},
+     * {@code type}, {@code data.object}, or an acted-on object without its {@code id}): such a request is answered 400.
+     * Fields a handled event may lack are left empty; deciding what that means is the caller's business.
+     */
+    static StripeEvent parse(String payload, ObjectMapper json) {
+        JsonNode root;
+        try {
+            root = json.readTree(payload);
+        } catch (JacksonException e) {
+            throw new Malformed("the body is not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new Malformed("the body is not a JSON object");
+        }
+        String eventId = requiredText(root, "id", "event id");
+        String type = requiredText(root, "type", "event type");
+        JsonNode object = root.path("data").path("object");
+        if (!object.isObject()) {
+            throw new Malformed("the event has no data.object");
+        }
+        return switch (type) {
+            case CHECKOUT_COMPLETED, CHECKOUT_ASYNC_SUCCEEDED, CHECKOUT_ASYNC_FAILED -> {
+                JsonNode metadata = object.path("metadata");
+                yield new CheckoutSessionEvent(eventId, type, requiredText(object, "id", "data.object.id"),
+                        text(object, "payment_status"), text(metadata, "org_id"), text(object, "client_reference_id"),
+                        text(metadata, "credits"),
+                        integer(object, "amount_total"), text(object, "currency"), idOf(object.path("payment_intent")),
+                        text(object.path("customer_details"), "email").or(() -> text(object, "customer_email")));
+            }
+            case CHARGE_REFUNDED -> new ChargeRefunded(eventId, type, requiredText(object, "id", "data.object.id"),
+                    idOf(object.path("payment_intent")), integer(object, "amount_refunded"));
+            case CREATED_DISPUTE, CLOSED_DISPUTE -> {
+                JsonNode charge = object.path("charge");
+                // Older API versions have no payment_intent on the dispute; an expanded charge still names it.
+                Optional<String> paymentIntent = idOf(object.path("payment_intent"))
+                        .or(() -> idOf(charge.path("payment_intent")));
+                yield new ChargeDispute(eventId, type, requiredText(object, "id", "data.object.id"), idOf(charge),
+                        paymentIntent, text(object, "status"));
+            }
+            default -> new Ignored(eventId, type);
+        };
+    }
+
+    private static String requiredText(JsonNode node, String field, String what) {
+        JsonNode value = node.path(field);
+        if (!value.isTextual() || value.asText().isBlank()) {
+            throw new Malformed("the event has no " + what);
+        }
+        return value.asText();
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    /** Stripe amounts are integers in minor units; anything else (fractions, strings, huge) is absent. */
+    private static Optional<Long> integer(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isIntegralNumber() && value.canConvertToLong() ? Optional.of(value.asLong()) : Optional.empty();
+    }
+
+    /** A reference Stripe may send as an id string or, when expanded, as the object itself. */
+    private static Optional<String> idOf(JsonNode reference) {
+        if (reference.isTextual() && !reference.asText().isEmpty()) {
+            return Optional.of(reference.asText());
+        }
+        return reference.isObject() ? text(reference, "id") : Optional.empty();
+    }
+
+    /** Not a Stripe event we can read: 400, nothing written. */
+    final class Malformed extends RuntimeException {
+        public Malformed(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package app.credits.webhook;
+
+import app.credits.http.ApiError;
+import app.credits.http.Call;
+import app.credits.http.Environment;
+import app.credits.http.HttpFunction;
+import app.credits.http.HttpResponse;
+import app.credits.http.Json;
+import app.credits.http.Ledgers;
+import app.credits.http.Metrics;
+import app.credits.http.Route;
+import app.credits.http.Telemetry;
+import app.credits.ledger.Ledger;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code POST /webhooks/stripe}: no JWT, the {@code Stripe-Signature} header authenticates the body instead.
+ * Stripe retries anything but a 2xx for three days, so the answer says what should happen next: 200 when done
+ * or when retrying cannot help, 400 for requests that are not genuine, 503 when the ledger is busy or down.
+ */
+public final class StripeWebhookFunction extends HttpFunction {
+    /** The local runner's default, so that {@code /_local/simulate-purchase} and the tests agree on one secret. */
+    public static final String LOCAL_SIGNING_SECRET = "whsec_credits_local";
+    public static final String ROUTE = "POST /webhooks/stripe";
+
+    private final PurchaseWebhook webhook;
+    private final Telemetry telemetry;
+
+    /** Lambda's constructor: the ledger from TABLE_NAME, the signing secret from SSM (or env locally). */
+    public StripeWebhookFunction() {
+        this(Ledgers.fromEnvironment(), signingSecret(Environment.system()), Clock.systemUTC(),
+                Telemetry.fromEnvironment(Environment.system()));
+    }
+
+    public StripeWebhookFunction(Ledger ledger, String signingSecret, Clock clock, Telemetry telemetry) {
+        super(telemetry);
+        this.webhook = new PurchaseWebhook(ledger, signingSecret, clock, Json.MAPPER);
+        this.telemetry = telemetry;
+    }
+
+    /** STRIPE_WEBHOOK_SECRET_PARAM (SSM, in AWS), else STRIPE_WEBHOOK_SECRET, else the local default. */
+    public static String signingSecret(Environment env) {
+        return SecureParameter.load(env, "STRIPE_WEBHOOK_SECRET_PARAM", "STRIPE_WEBHOOK_SECRET",
+                Optional.of(LOCAL_SIGNING_SECRET));
+    }
+
+    @Override
+    protected List<Route> declareRoutes() {
+        return List.of(Route.open(ROUTE, this::receive));
+    }
+
+    private HttpResponse receive(Call call) {
+        // The signature covers the exact bytes Stripe sent; HttpRequest has already undone API Gateway's base64.
+        WebhookResult result = webhook.receive(call.request().bodyText(), call.header("Stripe-Signature"));
+        call.outcome(result.outcome());
+        report(call, result);
+        return switch (result.status()) {
+            case 200 -> HttpResponse.json(200, Json.object().put("received", true)
+                    .put("eventId", result.eventId()).put("outcome", result.outcome()));
+            case 400 -> ApiError.invalidRequest(result.outcome(), result.detail()).toResponse();
+            default -> ApiError.unavailable("The ledger could not record this event now; Stripe will retry it.").toResponse();
+        };
+    }
+
+    private void report(Call call, WebhookResult result) {
+        if (result.eventId().isEmpty()) {
+            return;
+        }
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("requestId", call.request().requestId());
+        fields.put("eventId", result.eventId());
+        fields.put("eventType", result.eventType());
+        fields.put("outcome", result.outcome());
+        fields.put("detail", result.detail());
+        if (result.loud()) {
+            // Acknowledged so Stripe stops retrying, but never applied: an operator must look (alarm on this).
+            telemetry.log("ERROR", "stripe event acknowledged but not applied", fields);
+            call.metrics().count("StripeEventsUnprocessable");
+        } else {
+            telemetry.log(result.status() == 200 ? "INFO" : "WARN", "stripe event", fields);
+        }
+        if (result.creditsPurchased().isPositive()) {
+            call.metrics().add(Metrics.CREDITS_PURCHASED, result.creditsPurchased());
+        }
+    }
+}
