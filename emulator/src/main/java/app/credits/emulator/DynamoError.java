@@ -1,0 +1,68 @@
+package app.credits.emulator;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** An AWS error answered to the client: HTTP status, error type and message, plus optional extra body fields. */
+final class DynamoError extends RuntimeException {
+    static final String PREFIX = "com.amazonaws.dynamodb.v20120810#";
+
+    final String type;
+    final int status;
+    final ObjectNode extra;
+
+    DynamoError(String type, int status, String message, ObjectNode extra) {
+        super(message, null, false, false);
+        this.type = type;
+        this.status = status;
+        this.extra = extra;
+    }
+
+    DynamoError(String type, String message) {
+        this(type, 400, message, null);
+    }
+
+    /** The full "__type" value. */
+    String wireType() {
+        return type.contains("#") ? type : PREFIX + type;
+    }
+
+    ObjectNode body() {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("__type", wireType());
+        if (getMessage() != null) {
+            // DynamoDB uses "Message" for TransactionCanceledException, "message" elsewhere; the SDK reads both.
+            n.put(type.endsWith("TransactionCanceledException") ? "Message" : "message", getMessage());
+        }
+        if (extra != null) n.setAll(extra);
+        return n;
+    }
+
+    static DynamoError validation(String message) {
+        return new DynamoError("ValidationException", message);
+    }
+
+    static DynamoError invalidParam(String detail) {
+        return validation("One or more parameter values were invalid: " + detail);
+    }
+
+    static DynamoError notFound(String message) {
+        return new DynamoError("ResourceNotFoundException", message);
+    }
+
+    static DynamoError tableNotFound() {
+        return notFound("Requested resource not found");
+    }
+
+    static DynamoError inUse(String message) {
+        return new DynamoError("ResourceInUseException", message);
+    }
+
+    static DynamoError conditionalCheckFailed(ObjectNode extra) {
+        return new DynamoError("ConditionalCheckFailedException", 400, "The conditional request failed", extra);
+    }
+
+    static DynamoError internal(String message) {
+        return new DynamoError("InternalServerError", 500, message, null);
+    }
+}
