@@ -2,6 +2,7 @@ package app.credits.ledger;
 
 import app.credits.ledger.LedgerStore.Commit;
 import app.credits.ledger.LedgerStore.CommitResult;
+import app.credits.ledger.LedgerStore.Fresh;
 import app.credits.ledger.LedgerStore.Reads;
 import app.credits.ledger.LedgerStore.Snapshot;
 import app.credits.ledger.LedgerStore.Written;
@@ -16,9 +17,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -115,53 +117,51 @@ public final class Ledger {
         String markerKey = Marker.submissionKey(submissionId);
         String fingerprint = "member=" + memberId + ";invite=" + inviteId.orElse("");
 
-        return retrying(org, "submission " + submissionId, () -> {
-            Snapshot snap = store.read(org, Reads.accountOnly().marker(markerKey).invite(inviteId));
-            if (snap.marker().isPresent()) {
-                return Optional.of(replaySubmission(snap.marker().get(), fingerprint, submissionId));
-            }
-            Instant now = now();
-            Account account = snap.account();
-            Credits cost;
-            Account after;
-            Optional<Written<Invite>> inviteWrite = Optional.empty();
-            if (inviteId.isPresent()) {
-                if (snap.invite().isEmpty()) {
-                    return Optional.of(new SubmissionOutcome.InviteNotFound(inviteId.get()));
-                }
-                Invite invite = snap.invite().get();
-                if (!invite.isPending() || invite.isExpiredAt(now)) {
-                    InviteStatus status = invite.isPending() ? InviteStatus.EXPIRED : invite.status();
-                    return Optional.of(new SubmissionOutcome.InviteNotPending(invite.inviteId(), status));
-                }
-                // The invite held the price of one submission when it was created: that is what is charged.
-                cost = invite.reserved();
-                after = account.release(cost, now).move(EntryType.SUBMISSION, cost.negate(), now);
-                inviteWrite = Optional.of(new Written<>(
-                        invite.resolved(InviteStatus.COMPLETED, now, Optional.of(submissionId)), false));
-            } else {
-                cost = account.submissionCost();
-                if (!account.covers(cost)) {
-                    return Optional.of(new SubmissionOutcome.InsufficientCredits(account.creditsLeft(), cost));
-                }
-                after = account.move(EntryType.SUBMISSION, cost.negate(), now);
-            }
-            LogEntry entry = new LogEntry(after.lastSeq(), EntryType.SUBMISSION, cost.negate(), after.balance(), now,
-                    "Submission by " + memberId + inviteId.map(id -> " (invite " + id + ")").orElse(""), submissionId);
-            var charged = new SubmissionOutcome.Charged(submissionId, cost, after.creditsLeft(), inviteId.isPresent());
-            Marker marker = new Marker(markerKey, fingerprint, Map.of(
-                    "creditsCharged", cost.toString(),
-                    "creditsLeft", after.creditsLeft().toString(),
-                    "fromReservation", Boolean.toString(charged.fromReservation()),
-                    "seq", Long.toString(entry.seq())), now);
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(after), List.of(entry),
-                    Optional.of(marker), inviteWrite, Optional.empty(), Optional.empty()));
-            return switch (result) {
-                case CommitResult.Committed c -> Optional.of(charged);
-                case CommitResult.MarkerTaken taken -> Optional.of(replaySubmission(taken.existing(), fingerprint, submissionId));
-                case CommitResult.Contended c -> Optional.empty();
-            };
-        });
+        return decideAndCommit("submission " + submissionId + " for " + org,
+                () -> store.read(org, Reads.accountOnly().marker(markerKey).invite(inviteId)),
+                snap -> {
+                    if (snap.marker().isPresent()) {
+                        return answer(replaySubmission(snap.marker().get(), fingerprint, submissionId));
+                    }
+                    Instant now = now();
+                    Account account = snap.account();
+                    Credits cost;
+                    Account after;
+                    Optional<Written<Invite>> inviteWrite = Optional.empty();
+                    if (inviteId.isPresent()) {
+                        if (snap.invite().isEmpty()) {
+                            return answer(new SubmissionOutcome.InviteNotFound(inviteId.get()));
+                        }
+                        Invite invite = snap.invite().get();
+                        if (!invite.isPending() || invite.isExpiredAt(now)) {
+                            InviteStatus status = invite.isPending() ? InviteStatus.EXPIRED : invite.status();
+                            return answer(new SubmissionOutcome.InviteNotPending(invite.inviteId(), status));
+                        }
+                        // The invite held the price of one submission when it was created: that is what is charged.
+                        cost = invite.reserved();
+                        after = account.release(cost, now).move(EntryType.SUBMISSION, cost.negate(), now);
+                        inviteWrite = Optional.of(new Written<>(
+                                invite.resolved(InviteStatus.COMPLETED, now, Optional.of(submissionId)), false));
+                    } else {
+                        cost = account.submissionCost();
+                        if (!account.covers(cost)) {
+                            return answer(new SubmissionOutcome.InsufficientCredits(account.creditsLeft(), cost));
+                        }
+                        after = account.move(EntryType.SUBMISSION, cost.negate(), now);
+                    }
+                    LogEntry entry = new LogEntry(after.lastSeq(), EntryType.SUBMISSION, cost.negate(), after.balance(),
+                            now, "Submission by " + memberId + inviteId.map(id -> " (invite " + id + ")").orElse(""),
+                            submissionId);
+                    var charged = new SubmissionOutcome.Charged(submissionId, cost, after.creditsLeft(), inviteId.isPresent());
+                    Marker marker = new Marker(markerKey, fingerprint, Map.of(
+                            "creditsCharged", cost.toString(),
+                            "creditsLeft", after.creditsLeft().toString(),
+                            "fromReservation", Boolean.toString(charged.fromReservation()),
+                            "seq", Long.toString(entry.seq())), now);
+                    return new Decision.Write<>(new Commit(Optional.of(account), Optional.of(after), List.of(entry),
+                            Optional.of(marker), inviteWrite, Optional.empty(), Optional.empty()),
+                            charged, taken -> replaySubmission(taken, fingerprint, submissionId));
+                });
     }
 
     private static SubmissionOutcome replaySubmission(Marker marker, String fingerprint, String submissionId) {
@@ -179,29 +179,28 @@ public final class Ledger {
     public InviteOutcome reserveInvite(OrgId org, String inviteId, String email, Optional<Instant> expiresAt) {
         Ids.require("inviteId", inviteId);
         Settings.requireEmail("email", email);
-        return retrying(org, "invite " + inviteId, () -> {
-            Snapshot snap = store.read(org, Reads.accountOnly().invite(Optional.of(inviteId)));
-            if (snap.invite().isPresent()) {
-                return Optional.of(replayInvite(snap.invite().get(), email, expiresAt));
-            }
-            Instant now = now();
-            if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
-                throw new InvalidInput("expiresAt must be in the future");
-            }
-            Account account = snap.account();
-            Credits cost = account.submissionCost();
-            if (!account.covers(cost)) {
-                return Optional.of(new InviteOutcome.InsufficientCredits(account.creditsLeft(), cost));
-            }
-            Account after = account.reserve(cost, now);
-            Invite invite = new Invite(org, inviteId, email, InviteStatus.PENDING, cost, now, expiresAt,
-                    Optional.empty(), Optional.empty(), after.creditsLeft(), 0);
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(after), List.of(),
-                    Optional.empty(), Optional.of(new Written<>(invite, true)), Optional.empty(), Optional.empty()));
-            return result instanceof CommitResult.Committed
-                    ? Optional.of(new InviteOutcome.Reserved(invite, after.creditsLeft()))
-                    : Optional.empty();
-        });
+        return decideAndCommit("invite " + inviteId + " for " + org,
+                () -> store.read(org, Reads.accountOnly().invite(Optional.of(inviteId))),
+                snap -> {
+                    if (snap.invite().isPresent()) {
+                        return answer(replayInvite(snap.invite().get(), email, expiresAt));
+                    }
+                    Instant now = now();
+                    if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+                        throw new InvalidInput("expiresAt must be in the future");
+                    }
+                    Account account = snap.account();
+                    Credits cost = account.submissionCost();
+                    if (!account.covers(cost)) {
+                        return answer(new InviteOutcome.InsufficientCredits(account.creditsLeft(), cost));
+                    }
+                    Account after = account.reserve(cost, now);
+                    Invite invite = new Invite(org, inviteId, email, InviteStatus.PENDING, cost, now, expiresAt,
+                            Optional.empty(), Optional.empty(), after.creditsLeft(), 0);
+                    return write(new Commit(Optional.of(account), Optional.of(after), List.of(), Optional.empty(),
+                                    Optional.of(new Written<>(invite, true)), Optional.empty(), Optional.empty()),
+                            new InviteOutcome.Reserved(invite, after.creditsLeft()));
+                });
     }
 
     private static InviteOutcome replayInvite(Invite existing, String email, Optional<Instant> expiresAt) {
@@ -232,31 +231,30 @@ public final class Ledger {
     }
 
     private ReleaseOutcome release(OrgId org, String inviteId, InviteStatus finalStatus) {
-        return retrying(org, "release " + inviteId, () -> {
-            Snapshot snap = store.read(org, Reads.accountOnly().invite(Optional.of(inviteId)));
-            if (snap.invite().isEmpty()) {
-                return Optional.of(new ReleaseOutcome.InviteNotFound(inviteId));
-            }
-            Invite invite = snap.invite().get();
-            Account account = snap.account();
-            if (invite.status() == finalStatus) {
-                return Optional.of(new ReleaseOutcome.AlreadyReleased(invite, account.creditsLeft()));
-            }
-            if (!invite.isPending()) {
-                return Optional.of(new ReleaseOutcome.InviteNotPending(inviteId, invite.status()));
-            }
-            Instant now = now();
-            if (finalStatus == InviteStatus.EXPIRED && !invite.isExpiredAt(now)) {
-                return Optional.of(new ReleaseOutcome.NotDue(inviteId));
-            }
-            Account after = account.release(invite.reserved(), now);
-            Invite released = invite.resolved(finalStatus, now, Optional.empty());
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(after), List.of(),
-                    Optional.empty(), Optional.of(new Written<>(released, false)), Optional.empty(), Optional.empty()));
-            return result instanceof CommitResult.Committed
-                    ? Optional.of(new ReleaseOutcome.Released(released, after.creditsLeft()))
-                    : Optional.empty();
-        });
+        return decideAndCommit("release " + inviteId + " for " + org,
+                () -> store.read(org, Reads.accountOnly().invite(Optional.of(inviteId))),
+                snap -> {
+                    if (snap.invite().isEmpty()) {
+                        return answer(new ReleaseOutcome.InviteNotFound(inviteId));
+                    }
+                    Invite invite = snap.invite().get();
+                    Account account = snap.account();
+                    if (invite.status() == finalStatus) {
+                        return answer(new ReleaseOutcome.AlreadyReleased(invite, account.creditsLeft()));
+                    }
+                    if (!invite.isPending()) {
+                        return answer(new ReleaseOutcome.InviteNotPending(inviteId, invite.status()));
+                    }
+                    Instant now = now();
+                    if (finalStatus == InviteStatus.EXPIRED && !invite.isExpiredAt(now)) {
+                        return answer(new ReleaseOutcome.NotDue(inviteId));
+                    }
+                    Account after = account.release(invite.reserved(), now);
+                    Invite released = invite.resolved(finalStatus, now, Optional.empty());
+                    return write(new Commit(Optional.of(account), Optional.of(after), List.of(), Optional.empty(),
+                                    Optional.of(new Written<>(released, false)), Optional.empty(), Optional.empty()),
+                            new ReleaseOutcome.Released(released, after.creditsLeft()));
+                });
     }
 
     // ---------------------------------------------------------------- adjustments
@@ -278,29 +276,26 @@ public final class Ledger {
         }
         String markerKey = Marker.adjustmentKey(idempotencyKey);
         String fingerprint = "kind=" + kind.wireName() + ";credits=" + credits + ";reason=" + reason;
-        return retrying(org, "adjustment " + idempotencyKey, () -> {
-            Snapshot snap = store.read(org, Reads.accountOnly().marker(markerKey));
-            if (snap.marker().isPresent()) {
-                return Optional.of(replayAdjustment(snap.marker().get(), fingerprint, idempotencyKey));
-            }
-            Account account = snap.account();
-            if (credits.isNegative() && !account.covers(credits.negate())) {
-                return Optional.of(new AdjustmentOutcome.InsufficientCredits(account.creditsLeft(), credits));
-            }
-            Instant now = now();
-            Account after = account.move(kind, credits, now);
-            LogEntry entry = new LogEntry(after.lastSeq(), kind, credits, after.balance(), now, reason, idempotencyKey);
-            var adjusted = new AdjustmentOutcome.Adjusted(idempotencyKey, credits, after.balance(), after.creditsLeft());
-            Marker marker = new Marker(markerKey, fingerprint, Map.of("credits", credits.toString(),
-                    "balance", after.balance().toString(), "creditsLeft", after.creditsLeft().toString()), now);
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(after), List.of(entry),
-                    Optional.of(marker), Optional.empty(), Optional.empty(), Optional.empty()));
-            return switch (result) {
-                case CommitResult.Committed c -> Optional.of(adjusted);
-                case CommitResult.MarkerTaken taken -> Optional.of(replayAdjustment(taken.existing(), fingerprint, idempotencyKey));
-                case CommitResult.Contended c -> Optional.empty();
-            };
-        });
+        return decideAndCommit("adjustment " + idempotencyKey + " for " + org,
+                () -> store.read(org, Reads.accountOnly().marker(markerKey)),
+                snap -> {
+                    if (snap.marker().isPresent()) {
+                        return answer(replayAdjustment(snap.marker().get(), fingerprint, idempotencyKey));
+                    }
+                    Account account = snap.account();
+                    if (credits.isNegative() && !account.covers(credits.negate())) {
+                        return answer(new AdjustmentOutcome.InsufficientCredits(account.creditsLeft(), credits));
+                    }
+                    Instant now = now();
+                    Account after = account.move(kind, credits, now);
+                    LogEntry entry = new LogEntry(after.lastSeq(), kind, credits, after.balance(), now, reason, idempotencyKey);
+                    var adjusted = new AdjustmentOutcome.Adjusted(idempotencyKey, credits, after.balance(), after.creditsLeft());
+                    Marker marker = new Marker(markerKey, fingerprint, Map.of("credits", credits.toString(),
+                            "balance", after.balance().toString(), "creditsLeft", after.creditsLeft().toString()), now);
+                    return new Decision.Write<>(new Commit(Optional.of(account), Optional.of(after), List.of(entry),
+                            Optional.of(marker), Optional.empty(), Optional.empty(), Optional.empty()),
+                            adjusted, taken -> replayAdjustment(taken, fingerprint, idempotencyKey));
+                });
     }
 
     private static AdjustmentOutcome replayAdjustment(Marker marker, String fingerprint, String key) {
@@ -328,13 +323,13 @@ public final class Ledger {
     }
 
     private Account updateAccount(OrgId org, java.util.function.BiFunction<Account, Instant, Account> change) {
-        return retrying(org, "account update", () -> {
-            Account account = store.read(org, Reads.accountOnly()).account();
-            Account after = change.apply(account, now());
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(after), List.of(),
-                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
-            return result instanceof CommitResult.Committed ? Optional.of(after) : Optional.empty();
-        });
+        return decideAndCommit("account update for " + org,
+                () -> store.read(org, Reads.accountOnly()),
+                snap -> {
+                    Account after = change.apply(snap.account(), now());
+                    return write(new Commit(Optional.of(snap.account()), Optional.of(after), List.of(),
+                            Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()), after);
+                });
     }
 
     // ---------------------------------------------------------------- low-credit emails
@@ -359,44 +354,46 @@ public final class Ledger {
     public PaymentOutcome creditPurchase(CompletedCheckout checkout) {
         OrgId org = checkout.org();
         String session = checkout.checkoutSessionId();
-        return retrying(org, "purchase " + session, () -> {
-            Snapshot snap = store.read(org, Reads.accountOnly().purchase(session).payment(checkout.paymentIntentId()));
-            if (snap.purchase().isPresent()) {
-                Purchase existing = snap.purchase().get();
-                return Optional.of(existing.credits() == checkout.credits()
-                        ? new PaymentOutcome.AlreadyApplied(org)
-                        : new PaymentOutcome.Conflict(session, "already credited with " + existing.credits() + " credits"));
-            }
-            if (snap.sessionOwner().isPresent() && !snap.sessionOwner().get().equals(org)) {
-                return Optional.of(new PaymentOutcome.Conflict(session, "already credited to another org"));
-            }
-            PaymentFacts facts = snap.payment().orElseGet(() -> PaymentFacts.unknown(checkout.paymentIntentId().orElse(session)));
-            if (facts.checkoutSessionId().isPresent() && !facts.checkoutSessionId().get().equals(session)) {
-                return Optional.of(new PaymentOutcome.Conflict(session, "payment belongs to session " + facts.checkoutSessionId().get()));
-            }
-            if (facts.org().isPresent() && !facts.org().get().equals(org)) {
-                return Optional.of(new PaymentOutcome.Conflict(session, "payment belongs to another org"));
-            }
-            Instant now = now();
-            Purchase purchase = new Purchase(org, session, checkout.credits(), checkout.amountPaid(),
-                    checkout.paymentIntentId(), checkout.buyerEmail(), now, 0, Credits.ZERO, DisputeState.NONE,
-                    Credits.ZERO, 0);
-            Account account = snap.account();
-            List<Purchase.Movement> movements = new ArrayList<>();
-            movements.add(new Purchase.Movement(EntryType.PURCHASE, purchase.creditsBought(), session,
-                    "Purchase of " + checkout.credits() + " credits"));
-            Purchase.Settlement settlement = purchase.settle(facts);
-            movements.addAll(settlement.movements());
-            Applied applied = apply(account.withBuyerEmail(checkout.buyerEmail().orElse(null), now), movements, now);
-            Optional<Written<PaymentFacts>> paymentWrite = checkout.paymentIntentId()
-                    .map(pi -> new Written<>(facts.withPurchase(org, session), facts.version() == 0));
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(applied.account()),
-                    applied.entries(), Optional.empty(), Optional.empty(),
-                    Optional.of(new Written<>(settlement.purchase(), true)), paymentWrite));
-            return result instanceof CommitResult.Committed
-                    ? Optional.of(new PaymentOutcome.Applied(org, applied.entries(), applied.account().balance()))
-                    : Optional.empty();
-        });
+        return decideAndCommit("purchase " + session + " for " + org,
+                () -> store.read(org, Reads.accountOnly().purchase(session).payment(checkout.paymentIntentId())),
+                snap -> {
+                    if (snap.purchase().isPresent()) {
+                        Purchase existing = snap.purchase().get();
+                        return answer(existing.credits() == checkout.credits()
+                                ? new PaymentOutcome.AlreadyApplied(org)
+                                : new PaymentOutcome.Conflict(session, "already credited with " + existing.credits() + " credits"));
+                    }
+                    if (snap.sessionOwner().isPresent() && !snap.sessionOwner().get().equals(org)) {
+                        return answer(new PaymentOutcome.Conflict(session, "already credited to another org"));
+                    }
+                    PaymentFacts facts = snap.payment()
+                            .orElseGet(() -> PaymentFacts.unknown(checkout.paymentIntentId().orElse(session)));
+                    if (facts.checkoutSessionId().isPresent() && !facts.checkoutSessionId().get().equals(session)) {
+                        return answer(new PaymentOutcome.Conflict(session,
+                                "payment belongs to session " + facts.checkoutSessionId().get()));
+                    }
+                    if (facts.org().isPresent() && !facts.org().get().equals(org)) {
+                        return answer(new PaymentOutcome.Conflict(session, "payment belongs to another org"));
+                    }
+                    Instant now = now();
+                    Purchase purchase = new Purchase(org, session, checkout.credits(), checkout.amountPaid(),
+                            checkout.paymentIntentId(), checkout.buyerEmail(), now, 0, Credits.ZERO, DisputeState.NONE,
+                            Credits.ZERO, 0);
+                    Account account = snap.account();
+                    List<Purchase.Movement> movements = new ArrayList<>();
+                    movements.add(new Purchase.Movement(EntryType.PURCHASE, purchase.creditsBought(), session,
+                            "Purchase of " + checkout.credits() + " credits"));
+                    // Refunds or disputes that arrived before this event are applied with it.
+                    Purchase.Settlement settlement = purchase.settle(facts);
+                    movements.addAll(settlement.movements());
+                    Applied applied = apply(account.withBuyerEmail(checkout.buyerEmail().orElse(null), now), movements, now);
+                    Optional<Written<PaymentFacts>> paymentWrite = checkout.paymentIntentId()
+                            .map(pi -> new Written<>(facts.withPurchase(org, session), facts.version() == 0));
+                    return write(new Commit(Optional.of(account), Optional.of(applied.account()), applied.entries(),
+                                    Optional.empty(), Optional.empty(),
+                                    Optional.of(new Written<>(settlement.purchase(), true)), paymentWrite),
+                            new PaymentOutcome.Applied(org, applied.entries(), applied.account().balance()));
+                });
     }
 
     /** {@code amountRefunded} is Stripe's cumulative figure for the charge: replays and old events add nothing. */
@@ -414,43 +411,53 @@ public final class Ledger {
     }
 
     private PaymentOutcome recordPaymentFact(String paymentIntentId, java.util.function.UnaryOperator<PaymentFacts> learn) {
-        return retryingAny("payment " + paymentIntentId, () -> {
-            PaymentFacts known = store.paymentFacts(paymentIntentId).orElseGet(() -> PaymentFacts.unknown(paymentIntentId));
+        return decideAndCommit("payment " + paymentIntentId, () -> readPayment(paymentIntentId),
+                (view, fresh) -> Optional.empty(), view -> {
+            PaymentFacts known = view.facts();
             PaymentFacts learned = learn.apply(known);
             boolean isNew = known.version() == 0;
-            if (known.checkoutSessionId().isEmpty() || known.org().isEmpty()) {
+            if (view.purchase().isEmpty()) {
                 // The purchase has not arrived: keep the fact; crediting the purchase will apply it.
                 if (learned.equals(known) && !isNew) {
-                    return Optional.of(new PaymentOutcome.RecordedForLater(paymentIntentId));
+                    return answer(new PaymentOutcome.RecordedForLater(paymentIntentId));
                 }
-                CommitResult result = store.commit(new Commit(Optional.empty(), Optional.empty(), List.of(),
-                        Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(new Written<>(learned, isNew))));
-                return result instanceof CommitResult.Committed
-                        ? Optional.of(new PaymentOutcome.RecordedForLater(paymentIntentId))
-                        : Optional.empty();
+                return write(new Commit(Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
+                                Optional.empty(), Optional.empty(), Optional.of(new Written<>(learned, isNew))),
+                        new PaymentOutcome.RecordedForLater(paymentIntentId));
             }
-            OrgId org = known.org().get();
-            Snapshot snap = store.read(org, Reads.accountOnly().purchase(known.checkoutSessionId().get()));
-            Purchase purchase = snap.purchase().orElseThrow(() ->
-                    new IllegalStateException("payment " + paymentIntentId + " names a purchase that is not stored"));
+            Snapshot snap = view.purchase().get();
+            Purchase purchase = snap.purchase().orElseThrow();
+            OrgId org = purchase.org();
             Purchase.Settlement settlement = purchase.settle(learned);
             if (settlement.purchase().equals(purchase) && learned.equals(known)) {
-                return Optional.of(new PaymentOutcome.AlreadyApplied(org));
+                return answer(new PaymentOutcome.AlreadyApplied(org));
             }
-            Instant now = now();
-            Account account = snap.account();
-            Applied applied = apply(account, settlement.movements(), now);
-            CommitResult result = store.commit(new Commit(Optional.of(account), Optional.of(applied.account()),
-                    applied.entries(), Optional.empty(), Optional.empty(),
-                    Optional.of(new Written<>(settlement.purchase(), false)),
-                    Optional.of(new Written<>(learned, false))));
-            if (!(result instanceof CommitResult.Committed)) {
-                return Optional.empty();
-            }
-            return Optional.of(applied.entries().isEmpty()
-                    ? new PaymentOutcome.AlreadyApplied(org)
-                    : new PaymentOutcome.Applied(org, applied.entries(), applied.account().balance()));
+            Applied applied = apply(snap.account(), settlement.movements(), now());
+            return write(new Commit(Optional.of(snap.account()), Optional.of(applied.account()), applied.entries(),
+                            Optional.empty(), Optional.empty(), Optional.of(new Written<>(settlement.purchase(), false)),
+                            Optional.of(new Written<>(learned, false))),
+                    applied.entries().isEmpty()
+                            ? new PaymentOutcome.AlreadyApplied(org)
+                            : new PaymentOutcome.Applied(org, applied.entries(), applied.account().balance()));
         });
+    }
+
+    /** A payment's facts and, once its purchase has arrived, the org's items that purchase lives with. */
+    private record PaymentView(PaymentFacts facts, Optional<Snapshot> purchase) {
+    }
+
+    /** Two reads: the facts name the org (if the purchase has arrived), then the org's items. */
+    private PaymentView readPayment(String paymentIntentId) {
+        PaymentFacts known = store.paymentFacts(paymentIntentId).orElseGet(() -> PaymentFacts.unknown(paymentIntentId));
+        if (known.checkoutSessionId().isEmpty() || known.org().isEmpty()) {
+            return new PaymentView(known, Optional.empty());
+        }
+        Snapshot snap = store.read(known.org().get(), Reads.accountOnly().purchase(known.checkoutSessionId().get())
+                .payment(Optional.of(paymentIntentId)));
+        if (snap.purchase().isEmpty()) {
+            throw new IllegalStateException("payment " + paymentIntentId + " names a purchase that is not stored");
+        }
+        return new PaymentView(snap.payment().orElse(known), Optional.of(snap));
     }
 
     private record Applied(Account account, List<LogEntry> entries) {
@@ -479,31 +486,78 @@ public final class Ledger {
         }
     }
 
-    private <T> T retrying(OrgId org, String what, Supplier<Optional<T>> attempt) {
-        Objects.requireNonNull(org);
-        return retryingAny(what + " for " + org, attempt);
+    /** What an operation decided from a snapshot: an answer without writing, or one atomic write. */
+    private sealed interface Decision<T> {
+        record Answer<T>(T outcome) implements Decision<T> {
+        }
+
+        /** {@code whenMarkerTaken}: the idempotency id was used meanwhile; answer from what it holds. */
+        record Write<T>(Commit commit, T whenCommitted, Function<Marker, T> whenMarkerTaken) implements Decision<T> {
+        }
     }
 
-    /** Optimistic concurrency: a lost race reads again; jittered backoff keeps a hot org from stampeding. */
-    private <T> T retryingAny(String what, Supplier<Optional<T>> attempt) {
+    private static <T> Decision<T> answer(T outcome) {
+        return new Decision.Answer<>(outcome);
+    }
+
+    private static <T> Decision<T> write(Commit commit, T whenCommitted) {
+        return new Decision.Write<>(commit, whenCommitted, marker -> {
+            throw new IllegalStateException("a commit without a marker reported its marker taken");
+        });
+    }
+
+    /**
+     * Optimistic concurrency: read, decide, commit on the condition that nothing read has changed. A lost race
+     * returns the winner's items, so the next decision needs no new read; jittered backoff keeps a hot org from
+     * stampeding. Gives up with {@link LedgerBusy} (503, safe to retry) after the retry budget.
+     */
+    private <T> T decideAndCommit(String what, Supplier<Snapshot> read, Function<Snapshot, Decision<T>> decide) {
+        return decideAndCommit(what, read, (snap, fresh) -> Optional.of(snap.refreshedWith(fresh)), decide);
+    }
+
+    /**
+     * @param refresh the view updated with a lost race's items, or empty when they cannot refresh it (read again)
+     */
+    private <S, T> T decideAndCommit(String what, Supplier<S> read, BiFunction<S, Fresh, Optional<S>> refresh,
+                                     Function<S, Decision<T>> decide) {
         long deadline = System.nanoTime() + retryBudget.toNanos();
+        S view = read.get();
         for (int round = 0; ; round++) {
-            Optional<T> outcome = attempt.get();
-            if (outcome.isPresent()) {
-                return outcome.get();
+            Decision<T> decision = decide.apply(view);
+            if (decision instanceof Decision.Answer<T>(T outcome)) {
+                return outcome;
             }
-            if (System.nanoTime() > deadline) {
-                throw new LedgerBusy(what + " lost " + (round + 1) + " races in a row; retry with the same id");
+            Decision.Write<T> write = (Decision.Write<T>) decision;
+            switch (store.commit(write.commit())) {
+                case CommitResult.Committed c -> {
+                    return write.whenCommitted();
+                }
+                case CommitResult.MarkerTaken taken -> {
+                    return write.whenMarkerTaken().apply(taken.existing());
+                }
+                case CommitResult.Contended contended -> {
+                    if (System.nanoTime() > deadline) {
+                        throw new LedgerBusy(what + " lost " + (round + 1) + " races in a row; retry with the same id");
+                    }
+                    backoff(round, what);
+                    S current = view;
+                    view = Optional.of(contended.fresh()).filter(Fresh::complete)
+                            .flatMap(fresh -> refresh.apply(current, fresh))
+                            .orElseGet(read);
+                }
             }
-            // Exponential backoff with full jitter: under heavy contention the losers spread out instead of
-            // re-colliding, so commits keep flowing (capped so one caller's wait stays well within the budget).
-            int ceilingMillis = Math.min(1_000, 5 << Math.min(round, 8));
-            try {
-                Thread.sleep(ThreadLocalRandom.current().nextInt(ceilingMillis + 1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new LedgerBusy(what + " was interrupted");
-            }
+        }
+    }
+
+    private static void backoff(int round, String what) {
+        // Exponential backoff with full jitter: under heavy contention the losers spread out instead of
+        // re-colliding, so commits keep flowing (capped so one caller's wait stays well within the budget).
+        int ceilingMillis = Math.min(1_000, 5 << Math.min(round, 8));
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextInt(ceilingMillis + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LedgerBusy(what + " was interrupted");
         }
     }
 }

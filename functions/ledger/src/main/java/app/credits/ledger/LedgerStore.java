@@ -41,6 +41,26 @@ public interface LedgerStore {
      */
     record Snapshot(Account account, Optional<Marker> marker, Optional<Invite> invite, Optional<Purchase> purchase,
                     Optional<PaymentFacts> payment, Optional<OrgId> sessionOwner) {
+
+        /** This snapshot with the items a lost race returned: a consistent view as of that race. */
+        public Snapshot refreshedWith(Fresh fresh) {
+            return new Snapshot(fresh.account().orElse(account), marker, fresh.invite().or(() -> invite),
+                    fresh.purchase().or(() -> purchase), fresh.payment().or(() -> payment),
+                    fresh.sessionOwner().or(() -> sessionOwner));
+        }
+    }
+
+    /**
+     * The current versions of the items whose conditions failed (DynamoDB returns them with
+     * ReturnValuesOnConditionCheckFailure). {@code complete} is false when a failure came without its item
+     * (e.g. a TransactionConflict): then only a new read tells the truth.
+     */
+    record Fresh(Optional<Account> account, Optional<Invite> invite, Optional<Purchase> purchase,
+                 Optional<PaymentFacts> payment, Optional<OrgId> sessionOwner, boolean complete) {
+        public static Fresh unknown() {
+            return new Fresh(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    false);
+        }
     }
 
     /**
@@ -63,8 +83,8 @@ public interface LedgerStore {
         record Committed() implements CommitResult {
         }
 
-        /** Something read has changed since: read again and decide again. */
-        record Contended() implements CommitResult {
+        /** Something read has changed since: decide again on the fresh items (or a new read). */
+        record Contended(Fresh fresh) implements CommitResult {
         }
 
         /** The idempotency id was taken meanwhile: here is what it holds. */

@@ -9,6 +9,7 @@ import app.credits.ledger.Invite;
 import app.credits.ledger.InvitePage;
 import app.credits.ledger.InviteStatus;
 import app.credits.ledger.LedgerStore;
+import app.credits.ledger.LedgerStore.Fresh;
 import app.credits.ledger.LogEntry;
 import app.credits.ledger.LogPage;
 import app.credits.ledger.Marker;
@@ -132,17 +133,17 @@ public final class DynamoLedgerStore implements LedgerStore {
             writes.add(versioned(Items.account(commit.accountAfter().get()), before.version() == 0, before.version()));
         }
         for (LogEntry entry : commit.entries()) {
-            writes.add(putNew(Items.entry(org, entry), false));
+            writes.add(putNew(Items.entry(org, entry)));
         }
         if (commit.newMarker().isPresent()) {
             markerIndex = writes.size();
-            writes.add(putNew(Items.marker(org, commit.newMarker().get()), true));
+            writes.add(putNew(Items.marker(org, commit.newMarker().get())));
         }
         commit.invite().ifPresent(w -> writes.add(versioned(Items.invite(w.item()), w.isNew(), w.item().version())));
         commit.purchase().ifPresent(w -> {
             writes.add(versioned(Items.purchase(w.item()), w.isNew(), w.item().version()));
             if (w.isNew()) {
-                writes.add(putNew(Items.sessionClaim(w.item()), false));
+                writes.add(putNew(Items.sessionClaim(w.item())));
             }
         });
         commit.payment().ifPresent(w -> writes.add(versioned(Items.payment(w.item()), w.isNew(), w.item().version())));
@@ -153,39 +154,77 @@ public final class DynamoLedgerStore implements LedgerStore {
             dynamo.transactWriteItems(b -> b.transactItems(writes).clientRequestToken(UUID.randomUUID().toString()));
             return new CommitResult.Committed();
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (markerIndex >= 0 && markerIndex < reasons.size()) {
-                CancellationReason reason = reasons.get(markerIndex);
-                if ("ConditionalCheckFailed".equals(reason.code()) && reason.hasItem() && !reason.item().isEmpty()) {
-                    return new CommitResult.MarkerTaken(Items.marker(reason.item()));
-                }
+            return cancelled(e, markerIndex);
+        }
+    }
+
+    /** Names why a transaction was cancelled, from DynamoDB's per-item reasons (never from the message text). */
+    private static CommitResult cancelled(TransactionCanceledException e, int markerIndex) {
+        List<CancellationReason> reasons = e.cancellationReasons();
+        if (markerIndex >= 0 && markerIndex < reasons.size()) {
+            CancellationReason reason = reasons.get(markerIndex);
+            if ("ConditionalCheckFailed".equals(reason.code()) && reason.hasItem() && !reason.item().isEmpty()) {
+                return new CommitResult.MarkerTaken(Items.marker(reason.item()));
             }
-            for (CancellationReason reason : reasons) {
-                String code = reason.code();
-                if (code != null && !"None".equals(code) && !"ConditionalCheckFailed".equals(code)
-                        && !"TransactionConflict".equals(code)) {
+        }
+        Optional<Account> account = Optional.empty();
+        Optional<Invite> invite = Optional.empty();
+        Optional<Purchase> purchase = Optional.empty();
+        Optional<PaymentFacts> payment = Optional.empty();
+        Optional<OrgId> sessionOwner = Optional.empty();
+        boolean complete = true;
+        for (CancellationReason reason : reasons) {
+            String code = reason.code();
+            if (code == null || "None".equals(code)) {
+                continue;
+            }
+            if (!"ConditionalCheckFailed".equals(code)) {
+                if (!"TransactionConflict".equals(code)) {
                     throw e; // a validation or capacity problem: not contention, don't loop on it
                 }
+                complete = false;
+                continue;
             }
-            return new CommitResult.Contended();
+            if (!reason.hasItem() || reason.item().isEmpty()) {
+                complete = false;
+                continue;
+            }
+            Map<String, AttributeValue> item = reason.item();
+            String sk = item.get(SK).s();
+            if (sk.equals(Items.ACCOUNT)) {
+                account = Optional.of(Items.account(item));
+            } else if (sk.startsWith(Items.INVITE)) {
+                invite = Optional.of(Items.invite(item));
+            } else if (sk.startsWith(Items.PURCHASE)) {
+                purchase = Optional.of(Items.purchase(item));
+            } else if (sk.equals(Items.PAYMENT)) {
+                payment = Optional.of(Items.payment(item));
+            } else if (sk.equals(Items.SESSION)) {
+                sessionOwner = Optional.of(OrgId.of(Attrs.str(item, "org")));
+            } else {
+                complete = false; // a log entry's seq taken: the account moved on too
+            }
         }
+        return new CommitResult.Contended(new Fresh(account, invite, purchase, payment, sessionOwner, complete));
     }
 
     private TransactWriteItem versioned(Map<String, AttributeValue> item, boolean isNew, long readVersion) {
         if (isNew) {
-            return putNew(item, false);
+            return putNew(item);
         }
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("version = :read")
-                .expressionAttributeValues(Map.of(":read", n(readVersion))).build()).build();
+                .expressionAttributeValues(Map.of(":read", n(readVersion)))
+                // A lost race hands back the winner's version: the retry decides on it without reading again.
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
     }
 
-    private TransactWriteItem putNew(Map<String, AttributeValue> item, boolean returnExisting) {
-        Put.Builder put = Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(PK)");
-        if (returnExisting) {
-            put.returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD);
-        }
-        return TransactWriteItem.builder().put(put.build()).build();
+    private TransactWriteItem putNew(Map<String, AttributeValue> item) {
+        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                .conditionExpression("attribute_not_exists(PK)")
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
     }
 
     /** One ADD per touched day and month: a transaction may not name the same item twice. */
