@@ -18,8 +18,15 @@ public final class Environment {
         this.values = Map.copyOf(values);
     }
 
+    /**
+     * The process environment, then Java system properties of the same names: the local runner hosts every
+     * function in one JVM, which cannot change its own environment, so it hands them their configuration that way.
+     */
     public static Environment system() {
-        return new Environment(System.getenv());
+        Map<String, String> values = new java.util.HashMap<>();
+        System.getProperties().forEach((name, value) -> values.put(String.valueOf(name), String.valueOf(value)));
+        values.putAll(System.getenv());
+        return new Environment(values);
     }
 
     public static Environment of(Map<String, String> values) {

@@ -35,6 +35,9 @@ public abstract class HttpFunction implements RequestStreamHandler {
     private final Map<String, Route> routesByKey = new LinkedHashMap<>();
     private final List<Route> routes;
     private Telemetry telemetry;
+    /** Held here because the CRaC context holds its resources weakly. */
+    @SuppressWarnings({"unused", "FieldCanBeLocal"})
+    private final SnapStartPriming priming = SnapStartPriming.register(this);
 
     /** {@code telemetry} is where the request log and metrics go (stdout in Lambda). */
     protected HttpFunction(Telemetry telemetry) {
@@ -77,6 +80,15 @@ public abstract class HttpFunction implements RequestStreamHandler {
 
     /** One request: the raw event in, the response out. Never throws. */
     public final HttpResponse handle(byte[] event, Context context) {
+        return handle(event, context, telemetry);
+    }
+
+    /** One request whose log and metrics lines are dropped ({@link SnapStartPriming}'s synthetic requests). */
+    final HttpResponse handleQuietly(byte[] event) {
+        return handle(event, null, SnapStartPriming.muted());
+    }
+
+    private HttpResponse handle(byte[] event, Context context, Telemetry telemetry) {
         long started = System.nanoTime();
         Metrics metrics = new Metrics();
         Map<String, Object> log = new LinkedHashMap<>();

@@ -1,0 +1,253 @@
+package app.credits.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The HTTP side of the runner: API Gateway for the template's routes (match, JWT authorizer, v2 event, the
+ * function's v2 response back to HTTP) plus the {@code /_local} extras. One log line per request.
+ */
+public final class LocalServer {
+    /** API Gateway's own payload limit; the contract's 64 KiB limit is the handlers' business. */
+    static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+    private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+
+    /** The {@code /_local} routes: answer a request or empty if the path is not theirs. */
+    public interface Extras {
+        Optional<Reply> handle(String method, String path, Map<String, List<String>> headers, byte[] body) throws Exception;
+    }
+
+    /** An answer: status, content type and body. */
+    public record Reply(int status, Map<String, String> headers, byte[] body) {
+        public static Reply json(int status, JsonNode body) {
+            return new Reply(status, Map.of("Content-Type", "application/json"), body.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        public static Reply error(int status, String type, String code, String message) {
+            ObjectNode root = ApiGatewayEvents.JSON.createObjectNode();
+            root.putObject("error").put("type", type).put("code", code).put("message", message);
+            return json(status, root);
+        }
+    }
+
+    private final HttpServer server;
+    private final Optional<SamTemplate.Cors> cors;
+    private final Router router;
+    private final FunctionHost functions;
+    private final Jwt jwt;
+    private final Extras extras;
+    private final Clock clock;
+    private final PrintStream console;
+
+    public LocalServer(HttpServer server, Router router, Optional<SamTemplate.Cors> cors, FunctionHost functions, Jwt jwt,
+                       Extras extras, Clock clock, PrintStream console, ExecutorService executor) {
+        this.server = server;
+        this.cors = cors;
+        this.router = router;
+        this.functions = functions;
+        this.jwt = jwt;
+        this.extras = extras;
+        this.clock = clock;
+        this.console = console;
+        server.createContext("/", this::handle);
+        server.setExecutor(executor);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public void stop() {
+        server.stop(0);
+    }
+
+    private void handle(HttpExchange exchange) {
+        long started = System.nanoTime();
+        String method = exchange.getRequestMethod().toUpperCase();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        Reply reply;
+        try (exchange) {
+            try {
+                byte[] body = readBody(exchange.getRequestBody());
+                String origin = exchange.getRequestHeaders().getFirst("Origin");
+                if (body == null) {
+                    reply = Reply.error(413, "invalid_request", "body_too_large", "request body is larger than 10 MB");
+                } else if (isPreflight(exchange, method, origin)) {
+                    reply = preflight(origin);
+                } else if (rawPath.startsWith("/_local/")) {
+                    reply = extras.handle(method, rawPath, exchange.getRequestHeaders(), body).orElseGet(() -> notFound(method, rawPath));
+                } else {
+                    reply = api(exchange, method, rawPath, body);
+                }
+            } catch (Exception | LinkageError e) {
+                console.println("error: " + method + " " + rawPath + ": " + e);
+                e.printStackTrace(console);
+                reply = Reply.error(500, "internal", "internal_error", "the local runner failed: " + e.getMessage());
+            }
+            send(exchange, withCors(reply, exchange.getRequestHeaders().getFirst("Origin")));
+        } catch (IOException clientGone) {
+            reply = null;
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        console.println(LocalTime.now(ZoneId.systemDefault()).format(LOG_TIME) + " " + method + " " + rawPath + " "
+                + (reply == null ? "-" : String.valueOf(reply.status())) + " " + ms + "ms");
+    }
+
+    private Reply api(HttpExchange exchange, String method, String rawPath, byte[] body) throws Exception {
+        Optional<Router.Match> match = router.match(method, rawPath);
+        if (match.isEmpty()) {
+            return notFound(method, rawPath);
+        }
+        Map<String, String> claims = null;
+        if (match.get().target().route().jwt()) {
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            if (authorization == null || authorization.isBlank()) {
+                return Reply.error(401, "authentication", "authentication_required",
+                        "no bearer token: send Authorization: Bearer <token> (POST /_local/token mints one)");
+            }
+            String token = authorization.trim();
+            if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                token = token.substring(7).trim();
+            }
+            try {
+                claims = jwt.verify(token);
+            } catch (Jwt.Rejected e) {
+                return Reply.error(401, "authentication", "invalid_token", e.getMessage());
+            }
+        }
+        Instant now = clock.instant();
+        var request = new ApiGatewayEvents.Request(method, rawPath, exchange.getRequestURI().getRawQuery(),
+                exchange.getRequestHeaders(), body, exchange.getRemoteAddress().getAddress().getHostAddress(),
+                exchange.getLocalAddress().getPort());
+        byte[] event = ApiGatewayEvents.event(request, match.get(), claims, now);
+        SamTemplate.Function function = match.get().target().function();
+        byte[] output;
+        try {
+            output = functions.invoke(function, event, function.timeoutSeconds() * 1000L);
+        } catch (FunctionHost.InitFailed e) {
+            return Reply.error(500, "internal", "function_init_failed", e.getMessage());
+        } catch (Exception | LinkageError e) {
+            console.println("error: " + function.logicalId() + " threw on " + method + " " + rawPath + ": " + e);
+            e.printStackTrace(console);
+            return Reply.error(500, "internal", "function_error",
+                    function.logicalId() + " threw " + e.getClass().getName() + " (stack trace on the runner's console)");
+        }
+        return fromLambdaResponse(output);
+    }
+
+    /** Payload format 2.0: a {@code statusCode} object, or any other JSON which becomes a 200 JSON body. */
+    static Reply fromLambdaResponse(byte[] output) {
+        JsonNode response;
+        try {
+            response = ApiGatewayEvents.JSON.readTree(output);
+        } catch (IOException e) {
+            response = null;
+        }
+        if (response == null || !response.isObject() || !response.has("statusCode")) {
+            return new Reply(200, Map.of("Content-Type", "application/json"), output);
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        response.path("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
+        response.path("multiValueHeaders").properties().forEach(e -> {
+            StringBuilder joined = new StringBuilder();
+            e.getValue().forEach(v -> joined.append(joined.isEmpty() ? "" : ",").append(v.asText()));
+            headers.put(e.getKey(), joined.toString());
+        });
+        String body = response.path("body").isNull() ? "" : response.path("body").asText("");
+        byte[] bytes = response.path("isBase64Encoded").asBoolean(false)
+                ? Base64.getDecoder().decode(body)
+                : body.getBytes(StandardCharsets.UTF_8);
+        if (response.path("cookies").isArray() && !response.path("cookies").isEmpty()) {
+            StringBuilder cookies = new StringBuilder();
+            response.path("cookies").forEach(c -> cookies.append(cookies.isEmpty() ? "" : "\n").append(c.asText()));
+            headers.put("Set-Cookie", cookies.toString());
+        }
+        return new Reply(response.path("statusCode").asInt(200), headers, bytes);
+    }
+
+    private boolean isPreflight(HttpExchange exchange, String method, String origin) {
+        return cors.isPresent() && origin != null && method.equals("OPTIONS")
+                && exchange.getRequestHeaders().containsKey("Access-Control-Request-Method");
+    }
+
+    /** API Gateway answers CORS preflights itself, without calling a function. */
+    private Reply preflight(String origin) {
+        SamTemplate.Cors c = cors.orElseThrow();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Access-Control-Allow-Origin", origin);
+        headers.put("Access-Control-Allow-Methods", String.join(",", c.allowMethods()));
+        headers.put("Access-Control-Allow-Headers", String.join(",", c.allowHeaders()));
+        if (c.maxAge() > 0) {
+            headers.put("Access-Control-Max-Age", String.valueOf(c.maxAge()));
+        }
+        headers.put("Vary", "Origin");
+        return new Reply(204, headers, new byte[0]);
+    }
+
+    /** Locally every origin is allowed (in AWS: the AllowedOrigins parameter). */
+    private Reply withCors(Reply reply, String origin) {
+        if (cors.isEmpty() || origin == null || reply.headers().containsKey("Access-Control-Allow-Origin")) {
+            return reply;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(reply.headers());
+        headers.put("Access-Control-Allow-Origin", origin);
+        if (!cors.get().exposeHeaders().isEmpty()) {
+            headers.put("Access-Control-Expose-Headers", String.join(",", cors.get().exposeHeaders()));
+        }
+        headers.put("Vary", "Origin");
+        return new Reply(reply.status(), headers, reply.body());
+    }
+
+    private static Reply notFound(String method, String rawPath) {
+        return Reply.error(404, "not_found", "route_not_found", "no route " + method + " " + rawPath);
+    }
+
+    private static byte[] readBody(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_REQUEST_BYTES + 1);
+        return body.length > MAX_REQUEST_BYTES ? null : body;
+    }
+
+    private static void send(HttpExchange exchange, Reply reply) throws IOException {
+        var headers = exchange.getResponseHeaders();
+        reply.headers().forEach((name, value) -> {
+            if (name.equalsIgnoreCase("Set-Cookie")) {
+                for (String cookie : value.split("\n")) {
+                    headers.add("Set-Cookie", cookie);
+                }
+            } else if (!name.equalsIgnoreCase("content-length") && !name.equalsIgnoreCase("transfer-encoding")) {
+                headers.set(name, value);
+            }
+        });
+        boolean noBody = reply.body().length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD")
+                || reply.status() == 204 || reply.status() == 304;
+        exchange.sendResponseHeaders(reply.status(), noBody ? -1 : reply.body().length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(reply.body());
+            }
+        }
+    }
+
+    static List<String> routeKeys(Router router) {
+        return router.targets().stream().map(t -> t.route().routeKey()).toList();
+    }
+}

@@ -1,0 +1,101 @@
+package app.credits.local;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SamTemplateTest {
+    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+
+    @Test
+    void theRepositorysTemplateYieldsEveryRouteOfTheContractWithItsHandlerAndAuthorizer() throws Exception {
+        // GIVEN the template that deploys
+        SamTemplate template = SamTemplate.read(REPO.resolve("template.yaml"));
+
+        // WHEN its HTTP routes are collected
+        Map<String, String> handlerByRoute = template.httpFunctions().stream()
+                .flatMap(f -> f.routes().stream().map(r -> Map.entry(r.routeKey(), f.handlerClass())))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+
+        // THEN every route of API.md is served by the handler class of its module
+        assertEquals("app.credits.balance.BalanceFunction", handlerByRoute.get("GET /orgs/{orgId}/balance"));
+        assertEquals("app.credits.submissions.SubmissionsFunction", handlerByRoute.get("POST /orgs/{orgId}/submissions"));
+        for (String route : List.of("POST /orgs/{orgId}/invites", "GET /orgs/{orgId}/invites", "DELETE /orgs/{orgId}/invites/{inviteId}")) {
+            assertEquals("app.credits.invites.InvitesFunction", handlerByRoute.get(route), route);
+        }
+        for (String route : List.of("GET /orgs/{orgId}/logs", "GET /orgs/{orgId}/usage", "POST /orgs/{orgId}/adjustments",
+                "GET /orgs/{orgId}/pricing", "GET /orgs/{orgId}/settings", "PUT /orgs/{orgId}/settings",
+                "GET /orgs/{orgId}/plan", "PUT /orgs/{orgId}/plan")) {
+            assertEquals("app.credits.account.AccountFunction", handlerByRoute.get(route), route);
+        }
+        assertEquals("app.credits.checkout.CheckoutFunction", handlerByRoute.get("POST /orgs/{orgId}/checkout"));
+        assertEquals("app.credits.webhook.StripeWebhookFunction", handlerByRoute.get("POST /webhooks/stripe"));
+        assertEquals(15, handlerByRoute.size());
+
+        // AND only the Stripe webhook is outside the JWT authorizer
+        template.httpFunctions().forEach(f -> f.routes().forEach(r ->
+                assertEquals(!r.path().equals("/webhooks/stripe"), r.jwt(), r.routeKey())));
+        // AND the API's CORS configuration is there for preflights
+        assertTrue(template.cors().orElseThrow().allowHeaders().contains("Idempotency-Key"));
+        // AND the scheduled check is the low-credit function
+        assertEquals("app.credits.lowcredit.LowCreditCheckFunction", template.scheduledFunction().orElseThrow().handlerClass());
+        // AND each function keeps its own timeout or the Globals'
+        assertEquals(120, template.scheduledFunction().orElseThrow().timeoutSeconds());
+        assertEquals(15, template.httpFunctions().getFirst().timeoutSeconds());
+    }
+
+    @Test
+    void everyCloudFormationShortTagIsToleratedAndAnEventsOwnAuthorizerWins() {
+        // GIVEN a template with intrinsic tags everywhere, an implicit API's default authorizer and an opt-out
+        String yaml = """
+                Conditions:
+                  Yes: !Not [!Equals [!Ref Param, ""]]
+                Globals:
+                  HttpApi:
+                    Auth:
+                      DefaultAuthorizer: Jwt
+                Resources:
+                  Fn:
+                    Type: AWS::Serverless::Function
+                    Properties:
+                      Handler: a.b.Handler::handleRequest
+                      Role: !GetAtt Role.Arn
+                      Environment:
+                        Variables:
+                          X: !Sub "${AWS::Region}-x"
+                          Y: !Join [",", [!Ref A, !Select [0, !GetAZs ""]]]
+                          Z: !If [Yes, !FindInMap [M, !Ref K, v], !ImportValue other]
+                      Events:
+                        Open:
+                          Type: HttpApi
+                          Properties: {Path: "/open/{id}", Method: post, Auth: {Authorizer: NONE}}
+                        Guarded:
+                          Type: HttpApi
+                          Properties: {Path: /guarded, Method: GET}
+                        Tick:
+                          Type: Schedule
+                          Properties: {Schedule: rate(1 minute)}
+                  Other:
+                    Type: AWS::SQS::Queue
+                """;
+
+        // WHEN it is read
+        SamTemplate template = SamTemplate.parse(yaml);
+
+        // THEN the function, its two routes and its schedule come out; other resources are ignored
+        assertEquals(1, template.functions().size());
+        SamTemplate.Function fn = template.functions().getFirst();
+        assertEquals("a.b.Handler", fn.handlerClass());
+        assertTrue(fn.scheduled());
+        assertEquals(List.of(new SamTemplate.HttpRoute("POST", "/open/{id}", false),
+                new SamTemplate.HttpRoute("GET", "/guarded", true)), fn.routes());
+        assertFalse(template.httpFunctions().isEmpty());
+    }
+}
