@@ -17,6 +17,7 @@ import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
 import app.credits.ledger.Quote;
+import app.credits.secrets.SecureParameter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.exception.StripeException;
 

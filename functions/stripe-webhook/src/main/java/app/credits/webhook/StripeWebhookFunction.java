@@ -11,6 +11,7 @@ import app.credits.http.Metrics;
 import app.credits.http.Route;
 import app.credits.http.Telemetry;
 import app.credits.ledger.Ledger;
+import app.credits.secrets.SecureParameter;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package app.credits.webhook;
+package app.credits.secrets;
 
 import app.credits.http.Environment;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -25,17 +25,22 @@ public final class SecureParameter {
     private SecureParameter() {
     }
 
-    /**
-     * {@code <parameterVariable>} (an SSM parameter name) wins; else {@code <plainVariable>}; else {@code localDefault}.
-     * Throws at init when none is available: a function that cannot verify or call Stripe must not start.
-     */
-    public static String load(Environment env, String parameterVariable, String plainVariable, Optional<String> localDefault) {
+    /** {@code <parameterVariable>} (an SSM parameter name) wins; else {@code <plainVariable>}; else empty. */
+    public static Optional<String> find(Environment env, String parameterVariable, String plainVariable) {
         Optional<String> parameter = env.get(parameterVariable);
         if (parameter.isPresent()) {
-            return fromSsm(env, parameter.get());
+            return Optional.of(fromSsm(env, parameter.get()));
         }
-        return env.get(plainVariable).or(() -> localDefault).orElseThrow(() -> new IllegalStateException(
-                "set " + parameterVariable + " (an SSM SecureString name) or " + plainVariable));
+        return env.get(plainVariable);
+    }
+
+    /**
+     * As {@link #find}, else {@code localDefault}; throws at init when none is available: a function that cannot
+     * verify or call Stripe must not start.
+     */
+    public static String load(Environment env, String parameterVariable, String plainVariable, Optional<String> localDefault) {
+        return find(env, parameterVariable, plainVariable).or(() -> localDefault).orElseThrow(() ->
+                new IllegalStateException("set " + parameterVariable + " (an SSM SecureString name) or " + plainVariable));
     }
 
     private static String fromSsm(Environment env, String name) {
