@@ -1,0 +1,53 @@
+package app.credits.bench.perf;
+
+import app.credits.emulator.DynamoDbEmulator;
+import app.credits.ledger.CompletedCheckout;
+import app.credits.ledger.Ledger;
+import app.credits.ledger.Money;
+import app.credits.ledger.OrgId;
+import app.credits.ledger.dynamo.CreditsTable;
+import app.credits.ledger.dynamo.DynamoLedgerStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The benchmarks' DynamoDB: the project's emulator in this JVM, the real SDK client over HTTP, a seeded org. */
+final class BenchDynamo {
+    static final OrgId ACME = OrgId.of("org_acme");
+
+    private BenchDynamo() {
+    }
+
+    static DynamoDbClient client(DynamoDbEmulator emulator, ExecutionInterceptor... interceptors) {
+        return DynamoDbClient.builder()
+                .endpointOverride(emulator.endpoint())
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .executionInterceptors(List.of(interceptors)).build())
+                .build();
+    }
+
+    static Ledger ledger(DynamoDbClient dynamo, String table) {
+        CreditsTable.createIfMissing(dynamo, table);
+        return new Ledger(new DynamoLedgerStore(dynamo, table), Clock.systemUTC());
+    }
+
+    /** Buys {@code credits} for {@code org} (a purchase through the ledger, as the webhook would credit it). */
+    static void buy(Ledger ledger, OrgId org, long credits, String session) {
+        ledger.creditPurchase(new CompletedCheckout(session, org, credits, Money.of(credits * 2900, "usd"),
+                Optional.of("pi_" + session), Optional.of("billing@" + org.value().replace('_', '-') + ".example")));
+    }
+}
