@@ -17,6 +17,9 @@ import java.time.Duration;
  * load at cold start), region from AWS_REGION, endpoint from DYNAMODB_ENDPOINT when local.
  */
 public final class DynamoClients {
+    /** With the ledger's retry budget (8 s) this keeps every request under the functions' 15 s timeout. */
+    public static final Duration API_CALL_TIMEOUT = Duration.ofSeconds(5);
+
     private static DynamoDbClient shared;
 
     private DynamoClients() {
@@ -38,6 +41,11 @@ public final class DynamoClients {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .region(Region.of(env.region()))
                 .credentialsProvider(credentials(env))
+                // A call (its SDK retries included) gives up well inside the function's 15 s timeout, so a
+                // throttled or unreachable DynamoDB becomes the contract's 503, not a gateway timeout.
+                .overrideConfiguration(o -> o
+                        .apiCallTimeout(API_CALL_TIMEOUT)
+                        .apiCallAttemptTimeout(Duration.ofSeconds(2)))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(10)));

@@ -48,15 +48,20 @@ public record Purchase(
             long target = Math.min(creditsBought().hundredths(),
                     Math.multiplyExact(creditsBought().hundredths(), Math.min(facts.amountRefunded(), amountPaid.amount()))
                             / amountPaid.amount());
+            Credits due = Credits.ofHundredths(Math.max(0, target - refundedCredits.hundredths()));
             Credits outstanding = creditsBought().minus(refundedCredits).minus(held);
-            Credits take = Credits.ofHundredths(Math.min(target - refundedCredits.hundredths(), outstanding.hundredths()));
+            Credits take = due.isLessThan(outstanding) ? due : outstanding;
+            // What an open dispute already took back is refunded from the dispute's hold, not taken twice: a won
+            // dispute then gives back only what was not refunded meanwhile.
+            Credits fromHold = due.minus(take).isLessThan(held) ? due.minus(take) : held;
             refunded = facts.amountRefunded();
             if (take.isPositive()) {
                 movements.add(new Movement(EntryType.REFUND, take.negate(), charge,
                         "Refund of " + Credits.ofHundredths(target) + " of " + credits + " credits (" + refunded + " "
                                 + amountPaid.currency() + " refunded)"));
-                refundedCredits = refundedCredits.plus(take);
             }
+            refundedCredits = refundedCredits.plus(take).plus(fromHold);
+            held = held.minus(fromHold);
         }
         DisputeState next = state.then(facts.dispute());
         String disputeRef = facts.disputeId().orElse(charge);

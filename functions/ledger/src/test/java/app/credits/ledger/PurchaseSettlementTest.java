@@ -54,6 +54,22 @@ class PurchaseSettlementTest {
     }
 
     @Test
+    void aRefundDuringAnOpenDisputeIsPaidFromTheHoldSoAWonDisputeGivesBackOnlyTheRest() {
+        PaymentFacts disputed = PaymentFacts.unknown("pi_1").withDispute("ch_1", "dp_1", DisputeState.OPEN);
+        Purchase.Settlement held = tenCredits.settle(disputed);
+        assertEquals(List.of(Credits.whole(-10)), credits(held));
+
+        PaymentFacts refundedToo = disputed.withRefund("ch_1", 8_700);
+        Purchase.Settlement refund = held.purchase().settle(refundedToo);
+        assertEquals(List.of(), credits(refund)); // the dispute already took those credits back
+        assertEquals(Credits.whole(3), refund.purchase().creditsRefunded());
+        assertEquals(Credits.whole(7), refund.purchase().creditsHeldByDispute());
+
+        Purchase.Settlement won = refund.purchase().settle(refundedToo.withDispute("ch_1", "dp_1", DisputeState.WON));
+        assertEquals(List.of(Credits.whole(7)), credits(won));
+    }
+
+    @Test
     void aDisputeClosedAsWonBeforeItsCreatedEventNeverTakesAnything() {
         PaymentFacts won = PaymentFacts.unknown("pi_1").withDispute("ch_1", "dp_1", DisputeState.WON);
         assertEquals(DisputeState.WON, won.withDispute("ch_1", "dp_1", DisputeState.OPEN).dispute());

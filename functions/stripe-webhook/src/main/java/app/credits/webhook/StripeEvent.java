@@ -57,7 +57,9 @@ public sealed interface StripeEvent {
     static StripeEvent parse(String payload, ObjectMapper json) {
         JsonNode root;
         try {
-            root = json.readTree(payload);
+            // Stripe never repeats a key: a payload that does is malformed, not "last one wins".
+            root = json.reader().with(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                    .readTree(payload);
         } catch (JacksonException e) {
             throw new Malformed("the body is not JSON");
         }

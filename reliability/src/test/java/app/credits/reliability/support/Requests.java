@@ -1,0 +1,79 @@
+package app.credits.reliability.support;
+
+import app.credits.http.testing.Events;
+import app.credits.ledger.Credits;
+import app.credits.ledger.EntryType;
+import app.credits.ledger.Ledger;
+import app.credits.ledger.OrgId;
+import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A valid request for every route of template.yaml, held as data keyed by route: the authorization matrix sends
+ * them in every role × org cell, and the fuzzer mutates them. A route of the template missing here fails the tests.
+ */
+public final class Requests {
+
+    /** Who asks, about which org, with a suffix that makes this request's ids unique. */
+    public record Context(Ledger ledger, String org, String sub, String unique, Instant now) {
+    }
+
+    @FunctionalInterface
+    public interface Recipe {
+        /** Adds path, query, headers and body to {@code base} (which holds the route and the claims). */
+        Events build(Context c, Events base);
+    }
+
+    public static final Map<String, Recipe> VALID = Map.ofEntries(
+            Map.entry("GET /orgs/{orgId}/balance", (c, e) -> e.org(c.org())),
+            Map.entry("GET /orgs/{orgId}/logs", (c, e) -> e.org(c.org()).query("limit", "10")),
+            Map.entry("GET /orgs/{orgId}/usage", (c, e) -> e.org(c.org())
+                    .query("from", "2026-01-01").query("to", "2026-01-31").query("granularity", "day")),
+            Map.entry("POST /orgs/{orgId}/submissions", (c, e) -> e.org(c.org())
+                    .body("{\"submissionId\":\"sub-" + c.unique() + "\",\"memberId\":\"" + c.sub() + "\"}")),
+            Map.entry("POST /orgs/{orgId}/invites", (c, e) -> e.org(c.org())
+                    .body("{\"inviteId\":\"inv-" + c.unique() + "\",\"email\":\"guest@example.com\"}")),
+            Map.entry("GET /orgs/{orgId}/invites", (c, e) -> e.org(c.org()).query("status", "pending")),
+            Map.entry("DELETE /orgs/{orgId}/invites/{inviteId}", (c, e) -> {
+                // A pending invite to revoke, made through the ledger so that only the revoke is under test.
+                c.ledger().reserveInvite(OrgId.of(c.org()), "del-" + c.unique(), "guest@example.com", Optional.empty());
+                return e.org(c.org()).path("inviteId", "del-" + c.unique());
+            }),
+            Map.entry("POST /orgs/{orgId}/adjustments", (c, e) -> e.org(c.org()).header("Idempotency-Key", "adj-" + c.unique())
+                    .body("{\"credits\":\"2.5\",\"reason\":\"goodwill\",\"kind\":\"bonus\"}")),
+            Map.entry("GET /orgs/{orgId}/pricing", (c, e) -> e.org(c.org()).query("credits", "10")),
+            Map.entry("POST /orgs/{orgId}/checkout", (c, e) -> e.org(c.org())
+                    .body("{\"credits\":5,\"successUrl\":\"https://app.example.com/ok\",\"cancelUrl\":\"https://app.example.com/no\"}")),
+            Map.entry("GET /orgs/{orgId}/settings", (c, e) -> e.org(c.org())),
+            Map.entry("PUT /orgs/{orgId}/settings", (c, e) -> e.org(c.org())
+                    .body("{\"lowCreditEmails\":true,\"lowCreditThreshold\":\"3\",\"notificationEmails\":[\"admin@example.com\"]}")),
+            Map.entry("GET /orgs/{orgId}/plan", (c, e) -> e.org(c.org())),
+            Map.entry("PUT /orgs/{orgId}/plan", (c, e) -> e.org(c.org())
+                    .body("{\"package\":\"standard\",\"fixedUnitPrice\":null}")),
+            Map.entry("POST /webhooks/stripe", (c, e) -> {
+                String payload = app.credits.http.Json.write(StripeEvents.checkoutCompleted("evt_" + c.unique(),
+                        "cs_" + c.unique(), c.org(), 3, "pi_" + c.unique()));
+                return e.header("stripe-signature", app.credits.webhook.StripeSignature.sign(payload, StripeEvents.SECRET, c.now()))
+                        .body(payload);
+            }));
+
+    private Requests() {
+    }
+
+    public static Recipe recipe(TemplateRoute route) {
+        Recipe recipe = VALID.get(route.key());
+        if (recipe == null) {
+            throw new AssertionError("template.yaml deploys " + route.key() + " but the reliability tests have no valid "
+                    + "request for it: add it to Requests.VALID (and the authorization matrix's expected roles)");
+        }
+        return recipe;
+    }
+
+    /** Enough credits for any number of cells. */
+    public static void fund(Ledger ledger, String org, long credits) {
+        ledger.adjust(OrgId.of(org), "test-funding", EntryType.BONUS, Credits.whole(credits), "test funding");
+    }
+}
