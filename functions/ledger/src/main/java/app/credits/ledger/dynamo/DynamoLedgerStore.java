@@ -201,8 +201,9 @@ public final class DynamoLedgerStore implements LedgerStore {
                 payment = Optional.of(Items.payment(item));
             } else if (sk.equals(Items.SESSION)) {
                 sessionOwner = Optional.of(OrgId.of(Attrs.str(item, "org")));
-            } else {
-                complete = false; // a log entry's seq taken: the account moved on too
+            } else if (!sk.startsWith(Items.LOG)) {
+                // (A log entry's seq is taken only when the account moved on, and the account's reason carries that.)
+                complete = false;
             }
         }
         return new CommitResult.Contended(new Fresh(account, invite, purchase, payment, sessionOwner, complete));
