@@ -540,20 +540,26 @@ public final class Ledger {
                     if (System.nanoTime() > deadline) {
                         throw new LedgerBusy(what + " lost " + (round + 1) + " races in a row; retry with the same id");
                     }
-                    backoff(round, what);
+                    // After the first lost race the winner's items are current: decide again at once on them (the
+                    // common case, two writers colliding, costs one more request, not two). A caller that keeps
+                    // losing is in a crowd: it backs off, and after a pause only a new read is current.
                     S current = view;
-                    view = Optional.of(contended.fresh()).filter(Fresh::complete)
-                            .flatMap(fresh -> refresh.apply(current, fresh))
-                            .orElseGet(read);
+                    Optional<S> refreshed = round > 0 ? Optional.empty()
+                            : Optional.of(contended.fresh()).filter(Fresh::complete)
+                                    .flatMap(fresh -> refresh.apply(current, fresh));
+                    if (refreshed.isEmpty()) {
+                        backoff(round, what);
+                    }
+                    view = refreshed.orElseGet(read);
                 }
             }
         }
     }
 
-    private static void backoff(int round, String what) {
+    private static void backoff(int attempt, String what) {
         // Exponential backoff with full jitter: under heavy contention the losers spread out instead of
         // re-colliding, so commits keep flowing (capped so one caller's wait stays well within the budget).
-        int ceilingMillis = Math.min(1_000, 5 << Math.min(round, 8));
+        int ceilingMillis = Math.min(1_000, 5 << Math.min(attempt, 8));
         try {
             Thread.sleep(ThreadLocalRandom.current().nextInt(ceilingMillis + 1));
         } catch (InterruptedException e) {
