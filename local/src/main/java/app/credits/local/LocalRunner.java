@@ -353,8 +353,15 @@ public final class LocalRunner implements AutoCloseable {
         console.flush();
     }
 
-    /** Milliseconds since the JVM started. */
+    /**
+     * Milliseconds since the JVM was launched. bin/credits-local passes the launch time: it execs java in its own
+     * process, whose start time would otherwise include the build that came before.
+     */
     static long startupMillis() {
+        String launchedAt = System.getProperty("credits.launchedAtMillis");
+        if (launchedAt != null && launchedAt.matches("[0-9]{1,15}")) {
+            return System.currentTimeMillis() - Long.parseLong(launchedAt);
+        }
         return ProcessHandle.current().info().startInstant()
                 .map(started -> Duration.between(started, Instant.now()).toMillis()).orElse(-1L);
     }
