@@ -117,12 +117,6 @@ public record Account(
                 plan, settings, buyerEmails, level, at);
     }
 
-    /** The version the store will hold after writing this one. */
-    public Account nextVersion() {
-        return new Account(org, version + 1, lastSeq, balance, reserved, invitesPending, used, lifetimePurchased,
-                plan, settings, buyerEmails, alertNotified, updatedAt);
-    }
-
     private Account withReservations(Credits newReserved, int newPending, Instant at) {
         return new Account(org, version, lastSeq, balance, newReserved, newPending, used, lifetimePurchased,
                 plan, settings, buyerEmails, alertNotified, at).rearmed();

@@ -85,8 +85,8 @@ public record Credits(long hundredths) implements Comparable<Credits> {
         return hundredths < other.hundredths;
     }
 
-    public static Credits max(Credits a, Credits b) {
-        return a.hundredths >= b.hundredths ? a : b;
+    public static Credits min(Credits a, Credits b) {
+        return a.hundredths <= b.hundredths ? a : b;
     }
 
     @Override

@@ -37,8 +37,4 @@ public record PaymentFacts(
                 dispute.then(state), disputeId.or(() -> Optional.of(id)), version);
     }
 
-    public PaymentFacts nextVersion() {
-        return new PaymentFacts(paymentIntentId, org, checkoutSessionId, chargeId, amountRefunded, dispute,
-                disputeId, version + 1);
-    }
 }

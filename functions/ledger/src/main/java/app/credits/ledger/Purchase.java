@@ -50,10 +50,10 @@ public record Purchase(
                             / amountPaid.amount());
             Credits due = Credits.ofHundredths(Math.max(0, target - refundedCredits.hundredths()));
             Credits outstanding = creditsBought().minus(refundedCredits).minus(held);
-            Credits take = due.isLessThan(outstanding) ? due : outstanding;
+            Credits take = Credits.min(due, outstanding);
             // What an open dispute already took back is refunded from the dispute's hold, not taken twice: a won
             // dispute then gives back only what was not refunded meanwhile.
-            Credits fromHold = due.minus(take).isLessThan(held) ? due.minus(take) : held;
+            Credits fromHold = Credits.min(due.minus(take), held);
             refunded = facts.amountRefunded();
             if (take.isPositive()) {
                 movements.add(new Movement(EntryType.REFUND, take.negate(), charge,
@@ -83,8 +83,4 @@ public record Purchase(
         return new Settlement(settled, movements);
     }
 
-    public Purchase nextVersion() {
-        return new Purchase(org, checkoutSessionId, credits, amountPaid, paymentIntentId, buyerEmail, createdAt,
-                amountRefunded, creditsRefunded, dispute, creditsHeldByDispute, version + 1);
-    }
 }

@@ -12,7 +12,6 @@ import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-import java.util.List;
 
 /**
  * The single table, defined once: template.yaml, the tests and the local runner all follow this
@@ -67,10 +66,6 @@ public final class CreditsTable {
         } catch (ResourceInUseException alreadyThere) {
             // Idempotent by design: a restarted local runner finds its table.
         }
-    }
-
-    public static List<String> indexNames() {
-        return List.of(LOW_CREDIT_INDEX, INVITE_EXPIRY_INDEX);
     }
 
     private static AttributeDefinition string(String name) {

@@ -63,10 +63,6 @@ public final class DynamoLedgerStore implements LedgerStore {
         this.table = table;
     }
 
-    public String tableName() {
-        return table;
-    }
-
     @Override
     public Snapshot read(OrgId org, Reads reads) {
         String pk = Items.orgPk(org);
