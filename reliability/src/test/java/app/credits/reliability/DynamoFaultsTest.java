@@ -337,45 +337,34 @@ class DynamoFaultsTest {
     }
 
     /**
-     * The production client's shape with quick backoff and a call timeout: with the production client a persistent
-     * throttle holds a request for about a minute (see productionClientGivesUpWithinTheFunctionTimeout).
+     * The production client's shape (DynamoClients: 5 s call timeout) with quick backoff, so that a persistent fault
+     * fails within the test's time rather than after the SDK's default backoff.
      */
     static DynamoDbClient boundedClient() {
-        return DynamoDbClient.builder()
-                .endpointOverride(TestDynamo.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(10)))
-                .overrideConfiguration(o -> o
-                        .apiCallTimeout(Duration.ofSeconds(5))
-                        .retryStrategy(quickRetries()))
-                .build();
+        return quickClient(o -> o.apiCallTimeout(Duration.ofSeconds(5)));
     }
 
-    private static software.amazon.awssdk.retries.api.RetryStrategy quickRetries() {
-        return AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                .maxAttempts(3)
-                .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(10), Duration.ofMillis(50)))
-                .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(10), Duration.ofMillis(50)))
-                .build();
-    }
-
-    /**
-     * The production client's shape with a short attempt and call timeout (a deployed function's is bounded by the
-     * Lambda timeout instead), and quick backoff so that a persistent fault fails within the test's time.
-     */
+    /** As {@link #boundedClient()}, with a short attempt and call timeout for the delay faults. */
     static DynamoDbClient timeoutClient() {
+        return quickClient(o -> o.apiCallAttemptTimeout(Duration.ofMillis(500)).apiCallTimeout(Duration.ofMillis(2500)));
+    }
+
+    private static DynamoDbClient quickClient(
+            java.util.function.Consumer<software.amazon.awssdk.core.client.config.ClientOverrideConfiguration.Builder> timeouts) {
         return DynamoDbClient.builder()
                 .endpointOverride(TestDynamo.endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(10)))
-                .overrideConfiguration(o -> o
-                        .apiCallAttemptTimeout(Duration.ofMillis(500))
-                        .apiCallTimeout(Duration.ofMillis(2500))
-                        .retryStrategy(quickRetries()))
+                .overrideConfiguration(o -> {
+                    timeouts.accept(o);
+                    o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                            .maxAttempts(3)
+                            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(10), Duration.ofMillis(50)))
+                            .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(10), Duration.ofMillis(50)))
+                            .build());
+                })
                 .build();
     }
 }
