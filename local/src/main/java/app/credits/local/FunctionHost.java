@@ -1,6 +1,6 @@
 package app.credits.local;
 
-import app.credits.http.LocalContext;
+import app.credits.runtime.LocalContext;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package app.credits.local;
 
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import app.credits.ledger.Account;
 import app.credits.ledger.Ids;
 import app.credits.ledger.Ledger;

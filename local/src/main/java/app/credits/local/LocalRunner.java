@@ -2,9 +2,9 @@ package app.credits.local;
 
 import app.credits.emulator.DynamoDbEmulator;
 import app.credits.emulator.EmulatorOptions;
-import app.credits.http.DynamoClients;
-import app.credits.http.Environment;
-import app.credits.http.Telemetry;
+import app.credits.runtime.DynamoClients;
+import app.credits.runtime.Environment;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
@@ -152,7 +152,7 @@ public final class LocalRunner implements AutoCloseable {
 
         Map<String, String> env = functionEnvironment();
         // Lambda hands configuration to a no-arg constructor through the environment; a JVM cannot change its own,
-        // so http-common's Environment falls back to system properties (the real environment still wins).
+        // so the lambda runtime's Environment falls back to system properties (the real environment still wins).
         env.forEach((name, value) -> {
             if (System.getenv(name) == null) {
                 System.setProperty(name, value);

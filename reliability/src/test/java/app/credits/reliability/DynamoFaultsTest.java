@@ -1,8 +1,8 @@
 package app.credits.reliability;
 
 import app.credits.emulator.FaultInjector;
-import app.credits.http.Environment;
-import app.credits.http.DynamoClients;
+import app.credits.runtime.Environment;
+import app.credits.runtime.DynamoClients;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
 import app.credits.http.Role;

@@ -3,7 +3,7 @@ package app.credits.reliability;
 import app.credits.checkout.StripeCheckout;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
-import app.credits.http.Json;
+import app.credits.runtime.Json;
 import app.credits.http.Role;
 import app.credits.http.testing.Events;
 import app.credits.http.testing.Responses;

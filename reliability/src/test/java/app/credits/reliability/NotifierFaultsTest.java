@@ -1,8 +1,8 @@
 package app.credits.reliability;
 
 import app.credits.emulator.FaultInjector;
-import app.credits.http.Environment;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Environment;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;

@@ -2,13 +2,13 @@ package app.credits.account;
 
 import app.credits.http.ApiError;
 import app.credits.http.Call;
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
-import app.credits.http.Json;
+import app.credits.runtime.Json;
 import app.credits.http.JsonBody;
-import app.credits.http.Ledgers;
-import app.credits.http.Metrics;
+import app.credits.runtime.Ledgers;
+import app.credits.runtime.Metrics;
 import app.credits.http.Role;
 import app.credits.http.Route;
 import app.credits.ledger.Account;

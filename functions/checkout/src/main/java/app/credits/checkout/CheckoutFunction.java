@@ -2,22 +2,22 @@ package app.credits.checkout;
 
 import app.credits.http.ApiError;
 import app.credits.http.Call;
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
-import app.credits.http.Json;
+import app.credits.runtime.Json;
 import app.credits.http.JsonBody;
-import app.credits.http.Ledgers;
+import app.credits.runtime.Ledgers;
 import app.credits.http.Role;
 import app.credits.http.Route;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.Account;
 import app.credits.ledger.Ids;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
 import app.credits.ledger.Quote;
-import app.credits.secrets.SecureParameter;
+import app.credits.runtime.SecureParameter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.exception.StripeException;
 

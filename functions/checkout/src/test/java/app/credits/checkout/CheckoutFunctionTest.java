@@ -345,6 +345,6 @@ class CheckoutFunctionTest {
     }
 
     private static JsonNode Json(String json) {
-        return app.credits.http.Json.read(json);
+        return app.credits.runtime.Json.read(json);
     }
 }

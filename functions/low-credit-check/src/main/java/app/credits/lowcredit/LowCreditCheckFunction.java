@@ -1,9 +1,9 @@
 package app.credits.lowcredit;
 
-import app.credits.http.Environment;
-import app.credits.http.Ledgers;
-import app.credits.http.Metrics;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Environment;
+import app.credits.runtime.Ledgers;
+import app.credits.runtime.Metrics;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;

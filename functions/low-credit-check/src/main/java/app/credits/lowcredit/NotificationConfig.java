@@ -1,6 +1,6 @@
 package app.credits.lowcredit;
 
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 
 /**
  * What the emails say about where they come from and where to go: {@code EMAIL_FROM} and {@code BILLING_PAGE_URL}

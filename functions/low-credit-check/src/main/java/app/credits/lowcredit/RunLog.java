@@ -1,6 +1,6 @@
 package app.credits.lowcredit;
 
-import app.credits.http.Telemetry;
+import app.credits.runtime.Telemetry;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

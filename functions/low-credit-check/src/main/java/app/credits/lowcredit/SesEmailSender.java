@@ -1,6 +1,6 @@
 package app.credits.lowcredit;
 
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;

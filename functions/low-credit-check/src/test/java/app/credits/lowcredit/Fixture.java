@@ -1,7 +1,7 @@
 package app.credits.lowcredit;
 
-import app.credits.http.Environment;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Environment;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;

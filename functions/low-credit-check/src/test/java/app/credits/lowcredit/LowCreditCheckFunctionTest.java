@@ -1,6 +1,6 @@
 package app.credits.lowcredit;
 
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.testing.TestDynamo;
 import com.fasterxml.jackson.databind.JsonNode;

@@ -2,16 +2,16 @@ package app.credits.webhook;
 
 import app.credits.http.ApiError;
 import app.credits.http.Call;
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
-import app.credits.http.Json;
-import app.credits.http.Ledgers;
-import app.credits.http.Metrics;
+import app.credits.runtime.Json;
+import app.credits.runtime.Ledgers;
+import app.credits.runtime.Metrics;
 import app.credits.http.Route;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
-import app.credits.secrets.SecureParameter;
+import app.credits.runtime.SecureParameter;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

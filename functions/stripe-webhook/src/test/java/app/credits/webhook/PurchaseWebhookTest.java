@@ -425,7 +425,7 @@ class PurchaseWebhookTest {
         DynamoDbClient down = TestDynamo.client(outage);
         StripeWebhookFunction during = new StripeWebhookFunction(
                 new Ledger(new DynamoLedgerStore(down, world.table()), clock), StripeDeliveries.SECRET, clock,
-                new app.credits.http.Telemetry("test", "Credits", line -> { }, clock));
+                new app.credits.runtime.Telemetry("test", "Credits", line -> { }, clock));
         ObjectNode event = StripeDeliveries.stripeEvent("checkout-session-completed");
         String payload = event.toPrettyString();
         ObjectNode apiGatewayEvent = StripeDeliveries.apiGatewayEvent("checkout-session-completed");
@@ -433,7 +433,7 @@ class PurchaseWebhookTest {
         apiGatewayEvent.with("headers").put("stripe-signature", stripe.sign(payload, clock.instant()));
 
         // WHEN the event arrives during the outage THEN Stripe is asked to retry
-        HttpResponse response = during.handle(app.credits.http.Json.write(apiGatewayEvent).getBytes(), null);
+        HttpResponse response = during.handle(app.credits.runtime.Json.write(apiGatewayEvent).getBytes(), null);
         assertEquals(503, response.statusCode(), response.body());
         assertEquals("unavailable", response.bodyJson().path("error").path("type").asText());
         down.close();

@@ -1,6 +1,6 @@
 package app.credits.webhook;
 
-import app.credits.http.Environment;
+import app.credits.runtime.Environment;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

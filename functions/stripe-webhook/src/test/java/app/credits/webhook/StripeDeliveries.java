@@ -1,8 +1,8 @@
 package app.credits.webhook;
 
 import app.credits.http.HttpResponse;
-import app.credits.http.Json;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Json;
+import app.credits.runtime.Telemetry;
 import app.credits.http.testing.SampleEvents;
 import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;

@@ -2,7 +2,7 @@ package app.credits.submissions;
 
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
-import app.credits.http.Json;
+import app.credits.runtime.Json;
 import app.credits.http.Role;
 import app.credits.http.testing.AuthorizationMatrix;
 import app.credits.http.testing.Events;

@@ -2,7 +2,7 @@ package app.credits.reliability.support;
 
 import app.credits.checkout.StripeCheckout;
 import app.credits.http.HttpFunction;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.Money;
 import app.credits.ledger.Pricing;

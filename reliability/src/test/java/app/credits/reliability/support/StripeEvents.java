@@ -1,6 +1,6 @@
 package app.credits.reliability.support;
 
-import app.credits.http.Json;
+import app.credits.runtime.Json;
 import app.credits.http.testing.Events;
 import app.credits.webhook.StripeSignature;
 import com.fasterxml.jackson.databind.node.ObjectNode;

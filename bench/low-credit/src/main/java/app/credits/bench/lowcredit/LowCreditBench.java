@@ -2,8 +2,8 @@ package app.credits.bench.lowcredit;
 
 import app.credits.emulator.DynamoDbEmulator;
 import app.credits.emulator.EmulatorStats;
-import app.credits.http.Environment;
-import app.credits.http.Telemetry;
+import app.credits.runtime.Environment;
+import app.credits.runtime.Telemetry;
 import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;
