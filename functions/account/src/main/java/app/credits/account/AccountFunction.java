@@ -175,7 +175,7 @@ public final class AccountFunction extends HttpFunction {
                     "taking " + refused.credits().negate() + " credits would leave less than zero; "
                             + refused.creditsLeft() + " are left");
             case AdjustmentOutcome.IdempotencyConflict conflict -> throw ApiError.conflict("idempotency_conflict",
-                    "Idempotency-Key " + conflict.idempotencyKey() + " was already used with another body");
+                    "Idempotency-Key " + conflict.idempotencyKey() + " was already used with another " + conflict.field());
         };
     }
 

@@ -72,7 +72,7 @@ public final class InvitesFunction extends HttpFunction {
                         + refused.creditsLeft() + " are left");
             }
             case InviteOutcome.IdempotencyConflict conflict -> throw ApiError.conflict("idempotency_conflict",
-                    "invite " + conflict.inviteId() + " already exists with another email or expiresAt");
+                    "invite " + conflict.inviteId() + " already exists with another " + conflict.field());
         };
     }
 

@@ -148,6 +148,24 @@ class InvitesFunctionTest {
     }
 
     @Test
+    void anExpiryPastAYearAndADayIsRefusedSoNoOrgCanStallTheExpiryOfOthers() {
+        // GIVEN credits for many invites (the clock reads 2026-11-23T18:04:05.123Z)
+        give(ACME, "10");
+        TableSnapshot before = snapshot();
+
+        // WHEN invites ask to expire in the year 10000, or one millisecond past 366 days
+        HttpResponse farFuture = create("{\"inviteId\":\"inv_far\",\"email\":\"g@acme.example\",\"expiresAt\":\"+10000-01-01T00:00:00Z\"}");
+        HttpResponse pastAYear = create("{\"inviteId\":\"inv_366\",\"email\":\"g@acme.example\",\"expiresAt\":\"2027-11-24T18:04:05.124Z\"}");
+
+        // THEN both are 400 and nothing is written; 366 days exactly is allowed
+        assertError(farFuture, 400, "invalid_request", "invalid_request");
+        assertError(pastAYear, 400, "invalid_request", "invalid_request");
+        before.assertUnchanged(snapshot(), "expiries past a year and a day");
+        assertStatus(create("{\"inviteId\":\"inv_ok\",\"email\":\"g@acme.example\",\"expiresAt\":\"2027-11-24T18:04:05.123Z\"}"), 201);
+        world.assertReconciles(ACME);
+    }
+
+    @Test
     void revokingReleasesTheReservationOnceAndIsIdempotent() {
         give(ACME, "3");
         assertStatus(create("{\"inviteId\":\"inv_1\",\"email\":\"guest@acme.example\"}"), 201);

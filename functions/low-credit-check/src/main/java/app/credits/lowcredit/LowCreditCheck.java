@@ -190,7 +190,7 @@ public final class LowCreditCheck {
             case EmailSender.SendResult.Sent sent -> {
                 boolean marked;
                 try {
-                    marked = ledger.markNotified(org, level);
+                    marked = ledger.markNotified(account, level);
                 } catch (RuntimeException e) {
                     // Sent but not recorded: the next run sends it again. A duplicate beats a missed email.
                     log.error("low-credit email sent but not recorded", e, "orgId", org.value(), "alertLevel", level.name());

@@ -3,7 +3,7 @@ package app.credits.webhook;
 import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;
-import app.credits.ledger.LogEntry;
+import app.credits.ledger.NewEntry;
 import app.credits.ledger.DisputeState;
 import app.credits.ledger.InvalidInput;
 import app.credits.ledger.Ledger;
@@ -153,7 +153,7 @@ public final class PurchaseWebhook {
             case PaymentOutcome.Applied applied -> {
                 String detail = done + "; balance of " + applied.org() + " is " + applied.balance();
                 Credits bought = applied.entries().stream().filter(e -> e.type() == EntryType.PURCHASE)
-                        .map(LogEntry::credits).reduce(Credits.ZERO, Credits::plus);
+                        .map(NewEntry::credits).reduce(Credits.ZERO, Credits::plus);
                 yield bought.isPositive()
                         ? WebhookResult.credited(event, bought, detail)
                         : WebhookResult.acknowledged(event, "applied", detail);

@@ -11,6 +11,7 @@ import app.credits.runtime.Ledgers;
 import app.credits.runtime.Metrics;
 import app.credits.http.Role;
 import app.credits.http.Route;
+import app.credits.ledger.ChargeSubmission;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.SubmissionOutcome;
 
@@ -46,7 +47,11 @@ public final class SubmissionsFunction extends HttpFunction {
         if (caller.role() == Role.MEMBER && !memberId.equals(caller.sub())) {
             throw ApiError.permission("member_mismatch", "a member may only submit as themselves (memberId = sub)");
         }
-        SubmissionOutcome outcome = ledger.chargeSubmission(call.org(), submissionId, memberId, inviteId);
+        // A member may only spend an invite addressed to them (a token without an email matches no invite).
+        Optional<String> invitee = caller.role() == Role.MEMBER
+                ? Optional.of(caller.email().orElse("")) : Optional.empty();
+        SubmissionOutcome outcome = ledger.chargeSubmission(
+                new ChargeSubmission(call.org(), submissionId, memberId, inviteId, invitee));
         return switch (outcome) {
             case SubmissionOutcome.Charged charged -> {
                 call.outcome("charged");
@@ -63,7 +68,9 @@ public final class SubmissionsFunction extends HttpFunction {
                         + refused.creditsLeft() + " are left");
             }
             case SubmissionOutcome.IdempotencyConflict conflict -> throw ApiError.conflict("idempotency_conflict",
-                    "submission " + conflict.submissionId() + " was already made with another memberId or inviteId");
+                    "submission " + conflict.submissionId() + " was already made with another " + conflict.field());
+            case SubmissionOutcome.InviteForSomeoneElse other -> throw ApiError.permission("invite_not_yours",
+                    "invite " + other.inviteId() + " is addressed to someone else");
             case SubmissionOutcome.InviteNotFound missing -> throw ApiError.notFound("invite_not_found",
                     "no invite " + missing.inviteId() + " in this org");
             case SubmissionOutcome.InviteNotPending notPending -> throw ApiError.conflict("invite_not_pending",

@@ -97,6 +97,55 @@ class SubmissionsFunctionTest {
     }
 
     @Test
+    void aReplayAboveAMillionCreditsAnswersTheOriginalResultNotA400() {
+        // GIVEN an org holding 1,200,000 credits from two staff bonuses of 600,000
+        world.ledger().adjust(ACME, "bonus_1", EntryType.BONUS, Credits.whole(600_000), "first");
+        world.ledger().adjust(ACME, "bonus_2", EntryType.BONUS, Credits.whole(600_000), "second");
+
+        // WHEN a submission is charged and the client retries it with the same id and body
+        HttpResponse first = submit("{\"submissionId\":\"sub_big\",\"memberId\":\"m_1\"}", "svc", Role.SERVICE);
+        HttpResponse retry = submit("{\"submissionId\":\"sub_big\",\"memberId\":\"m_1\"}", "svc", Role.SERVICE);
+
+        // THEN the retry answers 200 with the original result
+        JsonNode created = assertStatus(first, 201);
+        assertEquals("1199999", created.get("creditsLeft").asText());
+        assertEquals(created, assertStatus(retry, 200));
+        world.assertReconciles(ACME);
+    }
+
+    @Test
+    void aConflictingReplayNamesTheFieldThatDiffers() {
+        give(ACME, "3");
+        assertStatus(submit("{\"submissionId\":\"sub_1\",\"memberId\":\"m_1\"}", "svc", Role.SERVICE), 201);
+        HttpResponse conflict = submit("{\"submissionId\":\"sub_1\",\"memberId\":\"m_2\"}", "svc", Role.SERVICE);
+        JsonNode error = assertError(conflict, 409, "conflict", "idempotency_conflict");
+        assertEquals("submission sub_1 was already made with another memberId", error.get("message").asText());
+        world.assertReconciles(ACME);
+    }
+
+    @Test
+    void aMemberCannotSpendAnInviteAddressedToSomeoneElse() {
+        // GIVEN an org whose only credit is held by an invite for ana
+        give(ACME, "1");
+        world.ledger().reserveInvite(ACME, "inv_ana", "ana@acme.example", Optional.empty());
+        TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
+
+        // WHEN bob, a member of the same org, submits on ana's invite
+        HttpResponse bob = function.handle(Events.http(ROUTE).org("org_acme")
+                .claims("bob", "org_acme", Role.MEMBER).claim("email", "bob@acme.example")
+                .body("{\"submissionId\":\"sub_bob\",\"memberId\":\"bob\",\"inviteId\":\"inv_ana\"}").build(), null);
+
+        // THEN 403, nothing is written, and ana can still use her invite
+        assertError(bob, 403, "permission", "invite_not_yours");
+        before.assertUnchanged(TableSnapshot.of(world.dynamo(), world.table()), "another person's invite");
+        HttpResponse ana = function.handle(Events.http(ROUTE).org("org_acme")
+                .claims("ana", "org_acme", Role.MEMBER).claim("email", "ana@acme.example")
+                .body("{\"submissionId\":\"sub_ana\",\"memberId\":\"ana\",\"inviteId\":\"inv_ana\"}").build(), null);
+        assertTrue(assertStatus(ana, 201).get("fromReservation").asBoolean());
+        world.assertReconciles(ACME);
+    }
+
+    @Test
     void theSameSubmissionIdWithAnotherMemberIsAConflictAndChargesNothing() {
         give(ACME, "3");
         assertStatus(submit("{\"submissionId\":\"sub_1\",\"memberId\":\"m_1\"}", "svc", Role.SERVICE), 201);

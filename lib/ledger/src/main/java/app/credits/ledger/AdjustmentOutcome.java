@@ -12,6 +12,7 @@ public sealed interface AdjustmentOutcome {
     record InsufficientCredits(Credits creditsLeft, Credits credits) implements AdjustmentOutcome {
     }
 
-    record IdempotencyConflict(String idempotencyKey) implements AdjustmentOutcome {
+    /** The key was used before for an adjustment with another {@code field} (kind, credits or reason). */
+    record IdempotencyConflict(String idempotencyKey, String field) implements AdjustmentOutcome {
     }
 }

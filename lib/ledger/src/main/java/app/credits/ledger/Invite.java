@@ -18,7 +18,7 @@ public record Invite(
         Optional<Instant> resolvedAt,
         Optional<String> submissionId,
         Credits creditsLeftWhenReserved,
-        long version) {
+        long version) implements Versioned {
 
     public boolean isPending() {
         return status == InviteStatus.PENDING;
@@ -28,8 +28,17 @@ public record Invite(
         return expiresAt.map(at -> !now.isBefore(at)).orElse(false);
     }
 
+    /** The invite's reservation resolved, once: the next version, no longer pending. */
     public Invite resolved(InviteStatus newStatus, Instant at, Optional<String> bySubmission) {
+        if (!isPending() || newStatus == InviteStatus.PENDING) {
+            throw new IllegalStateException("invite " + inviteId + " is " + status.wireName() + ": it resolves once");
+        }
         return new Invite(org, inviteId, email, newStatus, reserved, createdAt, expiresAt, Optional.of(at),
-                bySubmission, creditsLeftWhenReserved, version);
+                bySubmission, creditsLeftWhenReserved, version + 1);
+    }
+
+    /** Whether this invite is addressed to {@code email} (addresses compare without regard to case). */
+    public boolean isAddressedTo(String address) {
+        return email.equalsIgnoreCase(address);
     }
 }

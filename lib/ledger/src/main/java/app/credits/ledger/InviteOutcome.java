@@ -13,6 +13,7 @@ public sealed interface InviteOutcome {
     record InsufficientCredits(Credits creditsLeft, Credits cost) implements InviteOutcome {
     }
 
-    record IdempotencyConflict(String inviteId) implements InviteOutcome {
+    /** The invite id was used before with another {@code field} (email or expiresAt). */
+    record IdempotencyConflict(String inviteId, String field) implements InviteOutcome {
     }
 }

@@ -3,6 +3,7 @@ package app.credits.ledger;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where the ledger keeps its items. The only implementation is DynamoDB ({@code dynamo.DynamoLedgerStore});
@@ -11,26 +12,26 @@ import java.util.Optional;
 public interface LedgerStore {
 
     /** What one operation needs to read, all in one consistent round trip. */
-    record Reads(Optional<String> markerKey, Optional<String> inviteId, Optional<String> checkoutSessionId,
+    record Reads(Optional<String> recordKey, Optional<String> inviteId, Optional<String> checkoutSessionId,
                  Optional<String> paymentIntentId) {
         public static Reads accountOnly() {
             return new Reads(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
         }
 
-        public Reads marker(String key) {
+        public Reads record(String key) {
             return new Reads(Optional.of(key), inviteId, checkoutSessionId, paymentIntentId);
         }
 
         public Reads invite(Optional<String> id) {
-            return new Reads(markerKey, id, checkoutSessionId, paymentIntentId);
+            return new Reads(recordKey, id, checkoutSessionId, paymentIntentId);
         }
 
         public Reads purchase(String sessionId) {
-            return new Reads(markerKey, inviteId, Optional.of(sessionId), paymentIntentId);
+            return new Reads(recordKey, inviteId, Optional.of(sessionId), paymentIntentId);
         }
 
         public Reads payment(Optional<String> intentId) {
-            return new Reads(markerKey, inviteId, checkoutSessionId, intentId);
+            return new Reads(recordKey, inviteId, checkoutSessionId, intentId);
         }
     }
 
@@ -39,12 +40,17 @@ public interface LedgerStore {
      * Session was asked for, {@code sessionOwner} is the org it was credited to, whichever org that is: a session
      * is credited once across all orgs, not once per org.
      */
-    record Snapshot(Account account, Optional<Marker> marker, Optional<Invite> invite, Optional<Purchase> purchase,
-                    Optional<PaymentFacts> payment, Optional<OrgId> sessionOwner) {
+    record Snapshot(Account account, Optional<IdempotencyRecord> record, Optional<Invite> invite,
+                    Optional<Purchase> purchase, Optional<PaymentFacts> payment, Optional<OrgId> sessionOwner) {
 
-        /** This snapshot with the items a lost race returned: a consistent view as of that race. */
+        public static Snapshot of(Account account) {
+            return new Snapshot(account, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
+        }
+
+        /** This snapshot with the items a failed commit returned: a consistent view as of that commit. */
         public Snapshot refreshedWith(Fresh fresh) {
-            return new Snapshot(fresh.account().orElse(account), marker, fresh.invite().or(() -> invite),
+            return new Snapshot(fresh.account().orElse(account), record, fresh.invite().or(() -> invite),
                     fresh.purchase().or(() -> purchase), fresh.payment().or(() -> payment),
                     fresh.sessionOwner().or(() -> sessionOwner));
         }
@@ -52,44 +58,35 @@ public interface LedgerStore {
 
     /**
      * The current versions of the items whose conditions failed (DynamoDB returns them with
-     * ReturnValuesOnConditionCheckFailure). {@code complete} is false when a failure came without its item
-     * (e.g. a TransactionConflict): then only a new read tells the truth.
+     * ReturnValuesOnConditionCheckFailure). {@code complete} is false when a failure came without its item:
+     * then only a new read tells the truth.
      */
     record Fresh(Optional<Account> account, Optional<Invite> invite, Optional<Purchase> purchase,
                  Optional<PaymentFacts> payment, Optional<OrgId> sessionOwner, boolean complete) {
-        public static Fresh unknown() {
-            return new Fresh(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    false);
-        }
-    }
-
-    /**
-     * One atomic write. Each item is written on a condition that it is still the version it was read at
-     * (or absent, when new); new markers on the condition that the id was never used.
-     */
-    record Commit(Optional<Account> accountBefore, Optional<Account> accountAfter, List<LogEntry> entries,
-                  Optional<Marker> newMarker, Optional<Written<Invite>> invite, Optional<Written<Purchase>> purchase,
-                  Optional<Written<PaymentFacts>> payment) {
-        public Commit {
-            entries = List.copyOf(entries);
-        }
-    }
-
-    /** An item to write, and whether it must be new (else: must still hold {@code version - 1}). */
-    record Written<T>(T item, boolean isNew) {
     }
 
     sealed interface CommitResult {
         record Committed() implements CommitResult {
         }
 
-        /** Something read has changed since: decide again on the fresh items (or a new read). */
-        record Contended(Fresh fresh) implements CommitResult {
+        /** Something the decision relied on has changed: decide again on the fresh items (or a new read). */
+        record Stale(Fresh fresh) implements CommitResult {
+        }
+
+        /**
+         * Another transaction was writing the same items at that moment (DynamoDB's TransactionConflict): nothing
+         * is known to have changed; try again after a pause.
+         */
+        record Conflicted() implements CommitResult {
         }
 
         /** The idempotency id was taken meanwhile: here is what it holds. */
-        record MarkerTaken(Marker existing) implements CommitResult {
+        record RecordTaken(IdempotencyRecord existing) implements CommitResult {
         }
+    }
+
+    /** One page of pending invites past their expiry, oldest first, and where the next page starts. */
+    record ExpiredInvites(List<Invite> invites, Optional<String> next) {
     }
 
     Snapshot read(OrgId org, Reads reads);
@@ -97,16 +94,19 @@ public interface LedgerStore {
     /** A payment's facts alone (they live outside any org until the purchase names one). */
     Optional<PaymentFacts> paymentFacts(String paymentIntentId);
 
-    CommitResult commit(Commit commit);
+    CommitResult commit(Changes changes);
 
     LogPage log(OrgId org, int limit, Optional<String> cursor);
+
+    /** The whole log, newest first, a page at a time: memory stays flat however long the log. */
+    void forEachLogEntry(OrgId org, Consumer<LogEntry> consumer);
 
     List<UsagePeriod> usage(OrgId org, Granularity granularity, String fromPeriod, String toPeriod);
 
     InvitePage invites(OrgId org, Optional<InviteStatus> status, int limit, Optional<String> cursor);
 
     /** Pending invites whose expiry has passed, oldest first, from the sparse expiry index. */
-    List<Invite> invitesExpiredBy(Instant now, int limit);
+    ExpiredInvites invitesExpiredBy(Instant now, int limit, Optional<String> after);
 
     /**
      * Accounts that owe a low-credit email, from the sparse index: cost grows with them, not with all orgs.
@@ -114,13 +114,10 @@ public interface LedgerStore {
      */
     List<Account> accountsOwingAlert(int limit, Optional<OrgId> after);
 
-    /** Records that {@code level} was emailed, unless the account no longer owes exactly that email. */
-    boolean markNotified(OrgId org, AlertLevel level, Instant at);
-
     /** Every item of an org, for reconciliation. */
     OrgItems everything(OrgId org);
 
-    record OrgItems(Account account, List<LogEntry> log, List<Invite> invites, List<Marker> markers,
+    record OrgItems(Account account, List<LogEntry> log, List<Invite> invites, List<IdempotencyRecord> records,
                     List<Purchase> purchases, List<UsagePeriod> days, List<UsagePeriod> months) {
     }
 }

@@ -15,11 +15,23 @@ public record PaymentFacts(
         long amountRefunded,
         DisputeState dispute,
         Optional<String> disputeId,
-        long version) {
+        long version) implements Versioned {
 
     public static PaymentFacts unknown(String paymentIntentId) {
         return new PaymentFacts(paymentIntentId, Optional.empty(), Optional.empty(), Optional.empty(), 0,
                 DisputeState.NONE, Optional.empty(), 0);
+    }
+
+    /** These facts as the next version to store. */
+    public PaymentFacts nextVersion() {
+        return new PaymentFacts(paymentIntentId, org, checkoutSessionId, chargeId, amountRefunded, dispute, disputeId,
+                version + 1);
+    }
+
+    /** The same facts, whatever version each was stored at. */
+    public boolean sameFactsAs(PaymentFacts other) {
+        return equals(new PaymentFacts(other.paymentIntentId, other.org, other.checkoutSessionId, other.chargeId,
+                other.amountRefunded, other.dispute, other.disputeId, version));
     }
 
     public PaymentFacts withPurchase(OrgId purchaseOrg, String sessionId) {

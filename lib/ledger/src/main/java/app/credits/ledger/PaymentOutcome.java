@@ -6,7 +6,7 @@ import java.util.List;
 public sealed interface PaymentOutcome {
 
     /** Credits moved; {@code entries} are the log entries written (a purchase may carry a refund that came first). */
-    record Applied(OrgId org, List<LogEntry> entries, Credits balance) implements PaymentOutcome {
+    record Applied(OrgId org, List<NewEntry> entries, Credits balance) implements PaymentOutcome {
     }
 
     /** This fact was already applied (a duplicate or an older event): nothing moved. */

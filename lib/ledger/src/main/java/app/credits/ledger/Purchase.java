@@ -21,13 +21,16 @@ public record Purchase(
         Credits creditsRefunded,
         DisputeState dispute,
         Credits creditsHeldByDispute,
-        long version) {
+        long version) implements Versioned {
 
     /** A balance movement this purchase owes the ledger after learning new facts. */
     public record Movement(EntryType type, Credits credits, String reference, String description) {
     }
 
-    /** The purchase after applying {@code facts}, and the movements that brings. Pure; applying twice adds nothing. */
+    /**
+     * The purchase after applying {@code facts} (as its next version), and the movements that brings. Pure;
+     * applying the same facts twice moves nothing the second time.
+     */
     public record Settlement(Purchase purchase, List<Movement> movements) {
     }
 
@@ -79,7 +82,7 @@ public record Purchase(
             state = next;
         }
         Purchase settled = new Purchase(org, checkoutSessionId, credits, amountPaid, paymentIntentId, buyerEmail,
-                createdAt, refunded, refundedCredits, state, held, version);
+                createdAt, refunded, refundedCredits, state, held, version + 1);
         return new Settlement(settled, movements);
     }
 

@@ -14,7 +14,7 @@ final class Reconciler {
     static Reconciliation check(LedgerStore.OrgItems items) {
         Account account = items.account();
         List<String> problems = new ArrayList<>();
-        List<LogEntry> log = items.log().stream().sorted(Comparator.comparingLong(LogEntry::seq)).toList();
+        List<LogEntry> log = items.log().stream().sorted(Comparator.comparing(LogEntry::key)).toList();
 
         Credits running = Credits.ZERO;
         Credits used = Credits.ZERO;
@@ -25,6 +25,9 @@ final class Reconciler {
         for (LogEntry e : log) {
             if (e.seq() != expectedSeq++) {
                 problems.add("log sequence has a gap or repeat at " + e.seq());
+            }
+            if (e.key().compareTo(account.lastEntryKey()) > 0) {
+                problems.add("entry " + e.seq() + " lies after the account's last entry key");
             }
             running = running.plus(e.credits());
             if (!running.equals(e.balanceAfter())) {
@@ -41,7 +44,9 @@ final class Reconciler {
             }
             stripeTookBack |= e.type().mayOverdraw();
         }
-        expect(problems, "lastSeq", account.lastSeq(), (long) log.size());
+        expect(problems, "entryCount == log length", account.entryCount(), (long) log.size());
+        expect(problems, "lastEntryKey == the newest entry's key", account.lastEntryKey(),
+                log.isEmpty() ? EntryKey.NONE : log.getLast().key());
         expect(problems, "balance == sum of log credits", account.balance(), running);
         expect(problems, "creditsUsed == -sum of negative entries", account.used(), used);
         expect(problems, "lifetimeCreditsPurchased == purchases less Stripe take-backs", account.lifetimePurchased(), lifetime);
@@ -73,8 +78,10 @@ final class Reconciler {
                 problems.add("submission " + id + " was charged " + count + " times");
             }
         });
-        long submissionMarkers = items.markers().stream().filter(m -> m.key().startsWith("SUB#")).count();
-        expect(problems, "one submission marker per charged submission", (long) submissionEntries.size(), submissionMarkers);
+        long submissionRecords = items.records().stream()
+                .filter(r -> r instanceof IdempotencyRecord.SubmissionCharged).count();
+        expect(problems, "one idempotency record per charged submission", (long) submissionEntries.size(),
+                submissionRecords);
         for (Invite invite : items.invites()) {
             if (invite.status() == InviteStatus.COMPLETED
                     && !invite.submissionId().map(submissionEntries::containsKey).orElse(false)) {

@@ -14,8 +14,12 @@ public sealed interface SubmissionOutcome {
     record InsufficientCredits(Credits creditsLeft, Credits cost) implements SubmissionOutcome {
     }
 
-    /** The submission id was used before with another member or invite. */
-    record IdempotencyConflict(String submissionId) implements SubmissionOutcome {
+    /** The submission id was used before with another {@code field} (memberId or inviteId). */
+    record IdempotencyConflict(String submissionId, String field) implements SubmissionOutcome {
+    }
+
+    /** A member tried to use an invite addressed to someone else: it stays pending for its invitee. */
+    record InviteForSomeoneElse(String inviteId) implements SubmissionOutcome {
     }
 
     record InviteNotFound(String inviteId) implements SubmissionOutcome {

@@ -22,7 +22,7 @@ class AccountRulesTest {
 
     @Test
     void droppingBelowTheThresholdOwesOneEmailAndRisingRearmsIt() {
-        Account bought = fresh.withBuyerEmail("buyer@example.com", NOW).move(EntryType.PURCHASE, Credits.whole(5), NOW);
+        Account bought = fresh.withBuyerEmail("buyer@example.com").move(EntryType.PURCHASE, Credits.whole(5), NOW);
         assertEquals(Optional.empty(), bought.alertOwed());
 
         Account low = bought.move(EntryType.SUBMISSION, Credits.whole(-3), NOW);
@@ -38,7 +38,7 @@ class AccountRulesTest {
 
     @Test
     void reachingZeroOwesTheBlockedEmailEvenAfterTheLowOne() {
-        Account low = fresh.withBuyerEmail("b@example.com", NOW).move(EntryType.PURCHASE, Credits.whole(2), NOW)
+        Account low = fresh.withBuyerEmail("b@example.com").move(EntryType.PURCHASE, Credits.whole(2), NOW)
                 .notified(AlertLevel.LOW, NOW);
         Account empty = low.move(EntryType.SUBMISSION, Credits.whole(-2), NOW);
         assertEquals(Optional.of(AlertLevel.ZERO), empty.alertOwed());
@@ -47,7 +47,7 @@ class AccountRulesTest {
 
     @Test
     void reservationsCountAgainstCreditsLeft() {
-        Account a = fresh.move(EntryType.PURCHASE, Credits.whole(2), NOW).reserve(Credits.ONE, NOW);
+        Account a = fresh.move(EntryType.PURCHASE, Credits.whole(2), NOW).reserve(Credits.ONE);
         assertEquals(Credits.ONE, a.creditsLeft());
         assertEquals(1, a.invitesPending());
         assertEquals(Credits.whole(2), a.balance());
@@ -55,8 +55,8 @@ class AccountRulesTest {
 
     @Test
     void adminRecipientsReplaceTheBuyersOnes() {
-        Account a = fresh.withBuyerEmail("buyer@example.com", NOW)
-                .withSettings(new Settings(true, Credits.whole(3), List.of("ops@example.com")), NOW);
+        Account a = fresh.withBuyerEmail("buyer@example.com")
+                .withSettings(new Settings(true, Credits.whole(3), List.of("ops@example.com")));
         assertEquals(List.of("ops@example.com"), a.lowCreditRecipients());
     }
 }

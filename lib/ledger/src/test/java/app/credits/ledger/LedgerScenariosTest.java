@@ -116,9 +116,9 @@ class LedgerScenariosTest {
                 ledger.chargeSubmission(org, "sub_x", "user_1", Optional.empty()));
         assertEquals(Credits.ZERO, refused.creditsLeft());
         LedgerStore.OrgItems items = world.store().everything(org);
-        assertEquals(0, items.account().version());
+        assertEquals(0, items.account().termsVersion());
         assertTrue(items.log().isEmpty());
-        assertTrue(items.markers().isEmpty());
+        assertTrue(items.records().isEmpty());
         // The id was not used up: once credits arrive, the same submission goes through.
         buy("cs_g", 1);
         assertInstanceOf(SubmissionOutcome.Charged.class, ledger.chargeSubmission(org, "sub_x", "user_1", Optional.empty()));
@@ -203,6 +203,33 @@ class LedgerScenariosTest {
         assertEquals(Credits.ONE, ledger.account(org).reserved());
         assertEquals(InviteStatus.EXPIRED, ledger.invites(org, Optional.of(InviteStatus.EXPIRED), 10, Optional.empty())
                 .invites().getFirst().status());
+    }
+
+    @Test
+    void theScheduledExpiryReachesEveryOrgsDueInvitesWhateverOthersHold() {
+        // GIVEN another org with many invites expiring a year from now, and this org's few expiring in an hour
+        OrgId hoarder = OrgId.of(org.value() + "_hoarder");
+        ledger.adjust(hoarder, "seed", EntryType.BONUS, Credits.whole(150), "seed");
+        for (int i = 0; i < 120; i++) {
+            ledger.reserveInvite(hoarder, "far_" + i, "g@example.com", Optional.of(clock.instant().plus(Duration.ofDays(366))));
+        }
+        buy("cs_exp", 130);
+        for (int i = 0; i < 125; i++) {
+            ledger.reserveInvite(org, "soon_" + i, "g@example.com", Optional.of(clock.instant().plus(Duration.ofHours(1))));
+        }
+
+        // WHEN the check runs two hours later, 100 at a time
+        clock.advance(Duration.ofHours(2));
+        List<ReleaseOutcome> first = ledger.expireDueInvites(100);
+        List<ReleaseOutcome> second = ledger.expireDueInvites(100);
+
+        // THEN every due invite is released, exactly once, and no far one
+        assertEquals(100, first.stream().filter(o -> o instanceof ReleaseOutcome.Released).count());
+        assertEquals(25, second.stream().filter(o -> o instanceof ReleaseOutcome.Released).count());
+        assertTrue(ledger.expireDueInvites(100).isEmpty());
+        assertEquals(Credits.ZERO, ledger.account(org).reserved());
+        assertEquals(120, ledger.account(hoarder).invitesPending());
+        world.assertReconciles(hoarder);
     }
 
     @Test

@@ -10,7 +10,9 @@ import app.credits.ledger.EntryType;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
-import app.credits.ledger.dynamo.BulkAccounts;
+import app.credits.ledger.EntryType;
+import app.credits.ledger.Purchase;
+import app.credits.ledger.dynamo.BulkLoad;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
 import app.credits.lowcredit.CheckSummary;
@@ -114,7 +116,14 @@ public final class LowCreditBench {
             for (int from = 0; from < healthy; from += chunk) {
                 List<OrgId> slice = IntStream.range(from, Math.min(healthy, from + chunk))
                         .mapToObj(i -> OrgId.of(String.format("org-%06d", i))).toList();
-                work.add(pool.submit(() -> BulkAccounts.writeHealthy(dynamo, table, slice, Credits.whole(10), now)));
+                work.add(pool.submit(() -> {
+                    BulkLoad load = new BulkLoad(dynamo, table);
+                    for (OrgId org : slice) {
+                        load.org(org, List.of(new Purchase.Movement(EntryType.BONUS, Credits.whole(10),
+                                "seed-" + org.value(), "benchmark seed")), now);
+                    }
+                    load.flush();
+                }));
             }
             for (int i = 0; i < LOW_ORGS; i++) {
                 // Spread through the key space, as real low orgs would be.

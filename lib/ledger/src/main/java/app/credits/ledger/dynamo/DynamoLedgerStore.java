@@ -1,28 +1,26 @@
 package app.credits.ledger.dynamo;
 
 import app.credits.ledger.Account;
-import app.credits.ledger.AlertLevel;
-import app.credits.ledger.Credits;
+import app.credits.ledger.Changes;
 import app.credits.ledger.Granularity;
+import app.credits.ledger.IdempotencyRecord;
 import app.credits.ledger.InvalidInput;
 import app.credits.ledger.Invite;
 import app.credits.ledger.InvitePage;
 import app.credits.ledger.InviteStatus;
 import app.credits.ledger.LedgerStore;
-import app.credits.ledger.LedgerStore.Fresh;
 import app.credits.ledger.LogEntry;
 import app.credits.ledger.LogPage;
-import app.credits.ledger.Marker;
+import app.credits.ledger.NewEntry;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.PaymentFacts;
 import app.credits.ledger.Purchase;
-import app.credits.ledger.Times;
 import app.credits.ledger.UsagePeriod;
+import app.credits.ledger.VersionedWrite;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -30,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -42,52 +39,58 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-import static app.credits.ledger.dynamo.Attrs.credits;
-import static app.credits.ledger.dynamo.Attrs.n;
-import static app.credits.ledger.dynamo.Attrs.s;
 import static app.credits.ledger.dynamo.CreditsTable.PK;
 import static app.credits.ledger.dynamo.CreditsTable.SK;
 
-/** The ledger's items in one DynamoDB table: one consistent read and one transaction per operation. */
+/**
+ * The ledger's items in one DynamoDB table: one consistent read and one transaction per operation. Items are
+ * encoded and decoded by their schemas ({@link AccountItem}, {@link LogItem}, ...). Transactions are built with the
+ * low-level client because nearly every one ADDs to counters (the account's numbers, usage), which the enhanced
+ * client's transactions cannot express, and an enhanced transaction cannot carry a low-level item.
+ */
 public final class DynamoLedgerStore implements LedgerStore {
-    private static final Pattern LOG_CURSOR = Pattern.compile("log:[0-9]{1,12}");
     private static final Pattern INVITE_CURSOR = Pattern.compile("inv:[A-Za-z0-9_.:-]{1,128}");
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final LogReader logReader;
 
     public DynamoLedgerStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
+        this.logReader = new LogReader(dynamo, table);
     }
+
+    // ---------------------------------------------------------------- one consistent read per operation
 
     @Override
     public Snapshot read(OrgId org, Reads reads) {
-        String pk = Items.orgPk(org);
+        String pk = Keys.orgPk(org);
         Map<String, Map<String, AttributeValue>> keys = new LinkedHashMap<>();
-        keys.put(pk + "|" + Items.ACCOUNT, Items.key(pk, Items.ACCOUNT));
-        reads.markerKey().ifPresent(k -> keys.put(pk + "|" + k, Items.key(pk, k)));
-        reads.inviteId().ifPresent(id -> keys.put(pk + "|" + Items.INVITE + id, Items.key(pk, Items.INVITE + id)));
-        reads.checkoutSessionId().ifPresent(id ->
-                keys.put(pk + "|" + Items.PURCHASE + id, Items.key(pk, Items.PURCHASE + id)));
-        reads.checkoutSessionId().ifPresent(id -> keys.put(Items.sessionPk(id) + "|" + Items.SESSION,
-                Items.key(Items.sessionPk(id), Items.SESSION)));
+        keys.put(pk + "|" + Keys.ACCOUNT, Keys.key(pk, Keys.ACCOUNT));
+        reads.recordKey().ifPresent(k -> keys.put(pk + "|" + k, Keys.key(pk, k)));
+        reads.inviteId().map(Keys::inviteSk).ifPresent(sk -> keys.put(pk + "|" + sk, Keys.key(pk, sk)));
+        reads.checkoutSessionId().ifPresent(id -> {
+            keys.put(pk + "|" + Keys.purchaseSk(id), Keys.key(pk, Keys.purchaseSk(id)));
+            keys.put(Keys.sessionPk(id) + "|" + Keys.SESSION, Keys.key(Keys.sessionPk(id), Keys.SESSION));
+        });
         reads.paymentIntentId().ifPresent(pi ->
-                keys.put(Items.paymentPk(pi) + "|" + Items.PAYMENT, Items.key(Items.paymentPk(pi), Items.PAYMENT)));
+                keys.put(Keys.paymentPk(pi) + "|" + Keys.PAYMENT, Keys.key(Keys.paymentPk(pi), Keys.PAYMENT)));
 
         Map<String, Map<String, AttributeValue>> found = batchGet(keys.values());
-        Account account = Optional.ofNullable(found.get(pk + "|" + Items.ACCOUNT)).map(Items::account)
+        Account account = Optional.ofNullable(found.get(pk + "|" + Keys.ACCOUNT)).map(AccountItem::decode)
                 .orElse(Account.open(org));
         return new Snapshot(account,
-                reads.markerKey().map(k -> found.get(pk + "|" + k)).map(Items::marker),
-                reads.inviteId().map(id -> found.get(pk + "|" + Items.INVITE + id)).map(Items::invite),
-                reads.checkoutSessionId().map(id -> found.get(pk + "|" + Items.PURCHASE + id)).map(Items::purchase),
-                reads.paymentIntentId().map(pi -> found.get(Items.paymentPk(pi) + "|" + Items.PAYMENT))
-                        .map(Items::payment),
-                reads.checkoutSessionId().map(id -> found.get(Items.sessionPk(id) + "|" + Items.SESSION))
-                        .map(item -> OrgId.of(Attrs.str(item, "org"))));
+                reads.recordKey().map(k -> found.get(pk + "|" + k)).map(RecordItem::decode),
+                reads.inviteId().map(id -> found.get(pk + "|" + Keys.inviteSk(id))).map(InviteItem::decode),
+                reads.checkoutSessionId().map(id -> found.get(pk + "|" + Keys.purchaseSk(id))).map(PurchaseItem::decode),
+                reads.paymentIntentId().map(pi -> found.get(Keys.paymentPk(pi) + "|" + Keys.PAYMENT))
+                        .map(PurchaseItem.PAYMENT::decode),
+                reads.checkoutSessionId().map(id -> found.get(Keys.sessionPk(id) + "|" + Keys.SESSION))
+                        .map(item -> PurchaseItem.CLAIM.decode(item).org()));
     }
 
     private Map<String, Map<String, AttributeValue>> batchGet(Iterable<Map<String, AttributeValue>> keys) {
@@ -112,106 +115,120 @@ public final class DynamoLedgerStore implements LedgerStore {
     @Override
     public Optional<PaymentFacts> paymentFacts(String paymentIntentId) {
         var response = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Items.key(Items.paymentPk(paymentIntentId), Items.PAYMENT)));
-        return response.hasItem() && !response.item().isEmpty() ? Optional.of(Items.payment(response.item()))
-                : Optional.empty();
+                .key(Keys.key(Keys.paymentPk(paymentIntentId), Keys.PAYMENT)));
+        return response.hasItem() && !response.item().isEmpty()
+                ? Optional.of(PurchaseItem.PAYMENT.decode(response.item())) : Optional.empty();
     }
 
-    @Override
-    public CommitResult commit(Commit commit) {
-        List<TransactWriteItem> writes = new ArrayList<>();
-        int markerIndex = -1;
-        OrgId org = commit.accountAfter().map(Account::org)
-                .or(() -> commit.purchase().map(w -> w.item().org())).orElse(null);
+    // ---------------------------------------------------------------- one transaction per operation
 
-        if (commit.accountAfter().isPresent()) {
-            Account before = commit.accountBefore().orElseThrow();
-            writes.add(versioned(Items.account(commit.accountAfter().get()), before.version() == 0, before.version()));
+    /** What each item of a transaction is, so that a cancellation reason at index i can be named. */
+    private enum Part { ACCOUNT, ENTRY, RECORD, INVITE, PURCHASE, SESSION_CLAIM, PAYMENT, USAGE }
+
+    @Override
+    public CommitResult commit(Changes changes) {
+        List<TransactWriteItem> writes = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
+        // Entries, records and usage come only with an account change (Changes checks it): they are its org's.
+        OrgId org = changes.org().orElse(null);
+        changes.account().ifPresent(change -> {
+            writes.add(AccountItem.write(table, change, changes.entries()));
+            parts.add(Part.ACCOUNT);
+        });
+        for (NewEntry entry : changes.entries()) {
+            writes.add(putNew(LogItem.encode(org, entry)));
+            parts.add(Part.ENTRY);
         }
-        for (LogEntry entry : commit.entries()) {
-            writes.add(putNew(Items.entry(org, entry)));
-        }
-        if (commit.newMarker().isPresent()) {
-            markerIndex = writes.size();
-            writes.add(putNew(Items.marker(org, commit.newMarker().get())));
-        }
-        commit.invite().ifPresent(w -> writes.add(versioned(Items.invite(w.item()), w.isNew(), w.item().version())));
-        commit.purchase().ifPresent(w -> {
-            writes.add(versioned(Items.purchase(w.item()), w.isNew(), w.item().version()));
+        changes.record().ifPresent(record -> {
+            writes.add(putNew(RecordItem.encode(org, record)));
+            parts.add(Part.RECORD);
+        });
+        changes.invite().ifPresent(w -> {
+            writes.add(versioned(InviteItem.encode(w.next()), w));
+            parts.add(Part.INVITE);
+        });
+        changes.purchase().ifPresent(w -> {
+            writes.add(versioned(PurchaseItem.SCHEMA.encode(w.next()), w));
+            parts.add(Part.PURCHASE);
             if (w.isNew()) {
-                writes.add(putNew(Items.sessionClaim(w.item())));
+                Purchase p = w.next();
+                writes.add(putNew(PurchaseItem.CLAIM.encode(
+                        new PurchaseItem.SessionClaim(p.checkoutSessionId(), p.org(), p.createdAt()))));
+                parts.add(Part.SESSION_CLAIM);
             }
         });
-        commit.payment().ifPresent(w -> writes.add(versioned(Items.payment(w.item()), w.isNew(), w.item().version())));
-        usageCounters(org, commit.entries()).forEach(writes::add);
-
+        changes.payment().ifPresent(w -> {
+            writes.add(versioned(PurchaseItem.PAYMENT.encode(w.next()), w));
+            parts.add(Part.PAYMENT);
+        });
+        for (TransactWriteItem usage : UsageItem.additions(table, org, changes.entries())) {
+            writes.add(usage);
+            parts.add(Part.USAGE);
+        }
         try {
             // The token makes the SDK's own retries of this very attempt idempotent (an answer lost in transit).
             dynamo.transactWriteItems(b -> b.transactItems(writes).clientRequestToken(UUID.randomUUID().toString()));
             return new CommitResult.Committed();
         } catch (TransactionCanceledException e) {
-            return cancelled(e, markerIndex);
+            return cancelled(e, parts);
         }
     }
 
     /** Names why a transaction was cancelled, from DynamoDB's per-item reasons (never from the message text). */
-    private static CommitResult cancelled(TransactionCanceledException e, int markerIndex) {
+    private static CommitResult cancelled(TransactionCanceledException e, List<Part> parts) {
         List<CancellationReason> reasons = e.cancellationReasons();
-        if (markerIndex >= 0 && markerIndex < reasons.size()) {
-            CancellationReason reason = reasons.get(markerIndex);
-            if ("ConditionalCheckFailed".equals(reason.code()) && reason.hasItem() && !reason.item().isEmpty()) {
-                return new CommitResult.MarkerTaken(Items.marker(reason.item()));
-            }
-        }
         Optional<Account> account = Optional.empty();
         Optional<Invite> invite = Optional.empty();
         Optional<Purchase> purchase = Optional.empty();
         Optional<PaymentFacts> payment = Optional.empty();
         Optional<OrgId> sessionOwner = Optional.empty();
+        boolean premiseFailed = false;
         boolean complete = true;
-        for (CancellationReason reason : reasons) {
+        for (int i = 0; i < reasons.size() && i < parts.size(); i++) {
+            CancellationReason reason = reasons.get(i);
             String code = reason.code();
             if (code == null || "None".equals(code)) {
                 continue;
             }
-            if (!"ConditionalCheckFailed".equals(code)) {
-                if (!"TransactionConflict".equals(code)) {
-                    throw e; // a validation or capacity problem: not contention, don't loop on it
+            switch (code) {
+                case "ConditionalCheckFailed" -> premiseFailed = true;
+                // Another transaction on these items at that instant, or capacity: nothing changed, try again later.
+                case "TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded" -> {
+                    continue;
                 }
+                default -> throw e; // a validation problem: not contention, don't loop on it
+            }
+            Map<String, AttributeValue> item = reason.hasItem() && !reason.item().isEmpty() ? reason.item() : null;
+            if (item == null) {
                 complete = false;
                 continue;
             }
-            if (!reason.hasItem() || reason.item().isEmpty()) {
-                complete = false;
-                continue;
-            }
-            Map<String, AttributeValue> item = reason.item();
-            String sk = item.get(SK).s();
-            if (sk.equals(Items.ACCOUNT)) {
-                account = Optional.of(Items.account(item));
-            } else if (sk.startsWith(Items.INVITE)) {
-                invite = Optional.of(Items.invite(item));
-            } else if (sk.startsWith(Items.PURCHASE)) {
-                purchase = Optional.of(Items.purchase(item));
-            } else if (sk.equals(Items.PAYMENT)) {
-                payment = Optional.of(Items.payment(item));
-            } else if (sk.equals(Items.SESSION)) {
-                sessionOwner = Optional.of(OrgId.of(Attrs.str(item, "org")));
-            } else if (!sk.startsWith(Items.LOG)) {
-                // (A log entry's seq is taken only when the account moved on, and the account's reason carries that.)
-                complete = false;
+            switch (parts.get(i)) {
+                case RECORD -> {
+                    return new CommitResult.RecordTaken(RecordItem.decode(item));
+                }
+                case ACCOUNT -> account = Optional.of(AccountItem.decode(item));
+                case INVITE -> invite = Optional.of(InviteItem.decode(item));
+                case PURCHASE -> purchase = Optional.of(PurchaseItem.decode(item));
+                case PAYMENT -> payment = Optional.of(PurchaseItem.PAYMENT.decode(item));
+                case SESSION_CLAIM -> sessionOwner = Optional.of(PurchaseItem.CLAIM.decode(item).org());
+                // A taken log key means the account moved on too, and its own reason carries it.
+                case ENTRY, USAGE -> complete = false;
             }
         }
-        return new CommitResult.Contended(new Fresh(account, invite, purchase, payment, sessionOwner, complete));
+        if (!premiseFailed) {
+            return new CommitResult.Conflicted();
+        }
+        return new CommitResult.Stale(new Fresh(account, invite, purchase, payment, sessionOwner, complete));
     }
 
-    private TransactWriteItem versioned(Map<String, AttributeValue> item, boolean isNew, long readVersion) {
-        if (isNew) {
+    private TransactWriteItem versioned(Map<String, AttributeValue> item, VersionedWrite<?> write) {
+        if (write.isNew()) {
             return putNew(item);
         }
         return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("version = :read")
-                .expressionAttributeValues(Map.of(":read", n(readVersion)))
+                .conditionExpression("version = :expected")
+                .expressionAttributeValues(Map.of(":expected", Codecs.n(write.expectedVersion())))
                 // A lost race hands back the winner's version: the retry decides on it without reading again.
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build();
@@ -224,67 +241,39 @@ public final class DynamoLedgerStore implements LedgerStore {
                 .build()).build();
     }
 
-    /** One ADD per touched day and month: a transaction may not name the same item twice. */
-    private List<TransactWriteItem> usageCounters(OrgId org, List<LogEntry> entries) {
-        Map<String, Credits[]> deltas = new LinkedHashMap<>();
-        for (LogEntry e : entries) {
-            for (String sk : List.of(Items.USAGE_DAY + Times.day(e.createdAt()),
-                    Items.USAGE_MONTH + Times.month(e.createdAt()))) {
-                Credits[] d = deltas.computeIfAbsent(sk, k -> new Credits[]{Credits.ZERO, Credits.ZERO});
-                if (e.type() == app.credits.ledger.EntryType.PURCHASE) {
-                    d[0] = d[0].plus(e.credits());
-                }
-                if (e.credits().isNegative()) {
-                    d[1] = d[1].plus(e.credits().negate());
-                }
-            }
-        }
-        List<TransactWriteItem> writes = new ArrayList<>();
-        deltas.forEach((sk, d) -> writes.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(Items.key(Items.orgPk(org), sk))
-                .updateExpression("ADD purchased :p, used :u")
-                .expressionAttributeValues(Map.of(":p", credits(d[0]), ":u", credits(d[1])))
-                .build()).build()));
-        return writes;
-    }
+    // ---------------------------------------------------------------- queries
 
     @Override
     public LogPage log(OrgId org, int limit, Optional<String> cursor) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table)
-                .keyConditionExpression("PK = :pk AND begins_with(SK, :log)")
-                .expressionAttributeValues(Map.of(":pk", s(Items.orgPk(org)), ":log", s(Items.LOG)))
-                .scanIndexForward(false)
-                .limit(limit + 1); // one more than asked tells whether there is a next page
-        cursor.ifPresent(c -> query.exclusiveStartKey(
-                Items.key(Items.orgPk(org), Items.logSk(Long.parseLong(decode(c, LOG_CURSOR).substring(4))))));
-        List<LogEntry> entries = dynamo.query(query.build()).items().stream().map(Items::entry)
-                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
-        Optional<String> next = Optional.empty();
-        if (entries.size() > limit) {
-            entries.removeLast();
-            next = Optional.of(encode("log:" + entries.getLast().seq()));
-        }
-        return new LogPage(List.copyOf(entries), next);
+        // Page one starts from the account's numbers; later pages carry their position in the cursor.
+        LogReader.Position start = cursor.map(LogReader.Position::fromCursor)
+                .orElseGet(() -> LogReader.Position.newest(read(org, Reads.accountOnly()).account()));
+        return logReader.page(org, start, limit);
+    }
+
+    @Override
+    public void forEachLogEntry(OrgId org, Consumer<LogEntry> consumer) {
+        logReader.forEach(org, LogReader.Position.newest(read(org, Reads.accountOnly()).account()), consumer);
     }
 
     @Override
     public List<UsagePeriod> usage(OrgId org, Granularity granularity, String fromPeriod, String toPeriod) {
-        String prefix = granularity == Granularity.DAY ? Items.USAGE_DAY : Items.USAGE_MONTH;
         return queryAll(QueryRequest.builder().tableName(table)
                 .keyConditionExpression("PK = :pk AND SK BETWEEN :from AND :to")
-                .expressionAttributeValues(Map.of(":pk", s(Items.orgPk(org)),
-                        ":from", s(prefix + fromPeriod), ":to", s(prefix + toPeriod)))
-                .build()).stream().map(Items::usage).toList();
+                .expressionAttributeValues(Map.of(":pk", Codecs.s(Keys.orgPk(org)),
+                        ":from", Codecs.s(Keys.usageSk(granularity, fromPeriod)),
+                        ":to", Codecs.s(Keys.usageSk(granularity, toPeriod))))
+                .build()).stream().map(UsageItem::decode).toList();
     }
 
     @Override
     public InvitePage invites(OrgId org, Optional<InviteStatus> status, int limit, Optional<String> cursor) {
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":pk", s(Items.orgPk(org)));
-        values.put(":inv", s(Items.INVITE));
-        status.ifPresent(st -> values.put(":status", s(st.wireName())));
+        values.put(":pk", Codecs.s(Keys.orgPk(org)));
+        values.put(":inv", Codecs.s(Keys.INVITE));
+        status.ifPresent(st -> values.put(":status", Codecs.s(st.wireName())));
         Map<String, AttributeValue> start = cursor
-                .map(c -> Items.key(Items.orgPk(org), Items.INVITE + decode(c, INVITE_CURSOR).substring(4)))
+                .map(c -> Keys.key(Keys.orgPk(org), Keys.inviteSk(decode(c, INVITE_CURSOR).substring(4))))
                 .orElse(null);
         List<Invite> invites = new ArrayList<>();
         do {
@@ -296,7 +285,7 @@ public final class DynamoLedgerStore implements LedgerStore {
             status.ifPresent(st -> query.filterExpression("#status = :status")
                     .expressionAttributeNames(Map.of("#status", "status")));
             QueryResponse response = dynamo.query(query.build());
-            response.items().stream().map(Items::invite).forEach(invites::add);
+            response.items().stream().map(InviteItem::decode).forEach(invites::add);
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (invites.size() <= limit && start != null);
@@ -309,13 +298,30 @@ public final class DynamoLedgerStore implements LedgerStore {
     }
 
     @Override
-    public List<Invite> invitesExpiredBy(Instant now, int limit) {
-        return dynamo.query(b -> b.tableName(table).indexName(CreditsTable.INVITE_EXPIRY_INDEX)
-                        .keyConditionExpression("expiryPK = :pending AND expirySK <= :now")
-                        .expressionAttributeValues(Map.of(":pending", s(Items.EXPIRY_PENDING),
-                                ":now", s(Times.format(now) + "#~")))
-                        .limit(limit))
-                .items().stream().map(Items::invite).toList();
+    public ExpiredInvites invitesExpiredBy(Instant now, int limit, Optional<String> after) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(CreditsTable.INVITE_EXPIRY_INDEX)
+                .keyConditionExpression("expiryPK = :pending AND expirySK <= :due")
+                .expressionAttributeValues(Map.of(":pending", Codecs.s(Keys.EXPIRY_PENDING),
+                        ":due", Codecs.s(Keys.expiryDueBound(now))))
+                .limit(limit);
+        after.map(ExpiryPage::startKey).ifPresent(query::exclusiveStartKey);
+        QueryResponse response = dynamo.query(query.build());
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(ExpiryPage.cursor(response.lastEvaluatedKey())) : Optional.empty();
+        return new ExpiredInvites(response.items().stream().map(InviteItem::decode).toList(), next);
+    }
+
+    /** Where the scheduled expiry continues: the index's last evaluated key (an internal cursor, never a caller's). */
+    private static final class ExpiryPage {
+        static String cursor(Map<String, AttributeValue> lastKey) {
+            return String.join("|", lastKey.get(CreditsTable.EXPIRY_SK).s(), lastKey.get(PK).s(), lastKey.get(SK).s());
+        }
+
+        static Map<String, AttributeValue> startKey(String cursor) {
+            String[] parts = cursor.split("\\|", 3);
+            return Map.of(CreditsTable.EXPIRY_PK, Codecs.s(Keys.EXPIRY_PENDING), CreditsTable.EXPIRY_SK, Codecs.s(parts[0]),
+                    PK, Codecs.s(parts[1]), SK, Codecs.s(parts[2]));
+        }
     }
 
     @Override
@@ -323,63 +329,52 @@ public final class DynamoLedgerStore implements LedgerStore {
         // A key condition (not an ExclusiveStartKey) continues the page: the org that was "after" may have left the
         // index meanwhile, which a start key would not tolerate on real DynamoDB.
         Map<String, AttributeValue> values = new HashMap<>();
-        values.put(":due", s(Items.LOW_CREDIT_DUE));
-        after.ifPresent(org -> values.put(":after", s(org.value())));
+        values.put(":due", Codecs.s(Keys.LOW_CREDIT_DUE));
+        after.ifPresent(org -> values.put(":after", Codecs.s(org.value())));
         return dynamo.query(b -> b.tableName(table).indexName(CreditsTable.LOW_CREDIT_INDEX)
                         .keyConditionExpression("lowCreditPK = :due" + (after.isPresent() ? " AND lowCreditSK > :after" : ""))
                         .expressionAttributeValues(values)
                         .limit(limit))
-                .items().stream().map(Items::account).toList();
-    }
-
-    @Override
-    public boolean markNotified(OrgId org, AlertLevel level, Instant at) {
-        try {
-            dynamo.updateItem(b -> b.tableName(table).key(Items.key(Items.orgPk(org), Items.ACCOUNT))
-                    .conditionExpression("alertOwed = :level")
-                    // Bumping the version makes any write computed before this one retry on fresh numbers.
-                    .updateExpression("SET alertNotified = :level, updatedAt = :at ADD version :one "
-                            + "REMOVE lowCreditPK, lowCreditSK, alertOwed")
-                    .expressionAttributeValues(Map.of(":level", s(level.name()), ":at", s(Times.format(at)),
-                            ":one", n(1))));
-            return true;
-        } catch (ConditionalCheckFailedException e) {
-            return false;
-        }
+                .items().stream().map(AccountItem::decode).toList();
     }
 
     @Override
     public OrgItems everything(OrgId org) {
         List<Map<String, AttributeValue>> items = queryAll(QueryRequest.builder().tableName(table)
                 .keyConditionExpression("PK = :pk")
-                .expressionAttributeValues(Map.of(":pk", s(Items.orgPk(org))))
+                .expressionAttributeValues(Map.of(":pk", Codecs.s(Keys.orgPk(org))))
                 .consistentRead(true).build());
         Account account = Account.open(org);
-        List<LogEntry> log = new ArrayList<>();
+        List<NewEntry> entries = new ArrayList<>();
         List<Invite> invites = new ArrayList<>();
-        List<Marker> markers = new ArrayList<>();
+        List<IdempotencyRecord> records = new ArrayList<>();
         List<Purchase> purchases = new ArrayList<>();
         List<UsagePeriod> days = new ArrayList<>();
         List<UsagePeriod> months = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
             String sk = item.get(SK).s();
-            if (sk.equals(Items.ACCOUNT)) {
-                account = Items.account(item);
-            } else if (sk.startsWith(Items.LOG)) {
-                log.add(Items.entry(item));
-            } else if (sk.startsWith(Items.INVITE)) {
-                invites.add(Items.invite(item));
-            } else if (sk.startsWith(Items.PURCHASE)) {
-                purchases.add(Items.purchase(item));
-            } else if (sk.startsWith(Items.USAGE_DAY)) {
-                days.add(Items.usage(item));
-            } else if (sk.startsWith(Items.USAGE_MONTH)) {
-                months.add(Items.usage(item));
+            if (sk.equals(Keys.ACCOUNT)) {
+                account = AccountItem.decode(item);
+            } else if (sk.startsWith(Keys.LOG)) {
+                entries.add(LogItem.decode(item));
+            } else if (sk.startsWith(Keys.INVITE)) {
+                invites.add(InviteItem.decode(item));
+            } else if (sk.startsWith(Keys.PURCHASE)) {
+                purchases.add(PurchaseItem.decode(item));
+            } else if (sk.startsWith(Keys.USAGE_DAY)) {
+                days.add(UsageItem.decode(item));
+            } else if (sk.startsWith(Keys.USAGE_MONTH)) {
+                months.add(UsageItem.decode(item));
+            } else if (RecordItem.isRecord(sk)) {
+                records.add(RecordItem.decode(item));
             } else {
-                markers.add(Items.marker(item));
+                throw new IllegalStateException("an item this code does not write: " + sk);
             }
         }
-        return new OrgItems(account, log, invites, markers, purchases, days, months);
+        // Placed as the log shows them (from the account's numbers, newest first): reconciliation checks the
+        // positions against a forward count.
+        List<LogEntry> log = LogReader.placed(account, entries.reversed());
+        return new OrgItems(account, log, invites, records, purchases, days, months);
     }
 
     private List<Map<String, AttributeValue>> queryAll(QueryRequest request) {

@@ -1,0 +1,113 @@
+package app.credits.ledger.dynamo;
+
+import app.credits.ledger.AlertLevel;
+import app.credits.ledger.CreditPackage;
+import app.credits.ledger.Credits;
+import app.credits.ledger.DisputeState;
+import app.credits.ledger.EntryKey;
+import app.credits.ledger.EntryType;
+import app.credits.ledger.InviteStatus;
+import app.credits.ledger.OrgId;
+import app.credits.ledger.Times;
+import software.amazon.awssdk.enhanced.dynamodb.AttributeConverter;
+import software.amazon.awssdk.enhanced.dynamodb.AttributeValueType;
+import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
+import software.amazon.awssdk.enhanced.dynamodb.DefaultAttributeConverterProvider;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * How each kind of value is stored. Decoding is exact and for stored data only: a value this code did not write
+ * is a corrupt item ({@link IllegalStateException}), never a 400 for a caller who sent nothing wrong.
+ */
+final class Codecs {
+    private Codecs() {
+    }
+
+    private static final DefaultAttributeConverterProvider SDK = DefaultAttributeConverterProvider.create();
+
+    static final AttributeConverter<String> STRING = SDK.converterFor(EnhancedType.of(String.class));
+    static final AttributeConverter<Long> LONG = SDK.converterFor(EnhancedType.of(Long.class));
+    static final AttributeConverter<Integer> INT = SDK.converterFor(EnhancedType.of(Integer.class));
+    static final AttributeConverter<Boolean> BOOL = SDK.converterFor(EnhancedType.of(Boolean.class));
+    static final AttributeConverter<List<String>> STRINGS = SDK.converterFor(EnhancedType.listOf(String.class));
+
+    /** Credits as an exact decimal number ("12.75"), readable in a table scan, of any size the ledger holds. */
+    static final AttributeConverter<Credits> CREDITS = number(Credits.class,
+            credits -> credits.toBigDecimal().toPlainString(), text -> {
+                BigDecimal value = new BigDecimal(text);
+                try {
+                    return Credits.ofHundredths(value.movePointRight(2).longValueExact());
+                } catch (ArithmeticException e) {
+                    throw new IllegalStateException("stored credits " + text + " are not whole hundredths", e);
+                }
+            });
+
+    /** A log entry's position: microseconds since the epoch. */
+    static final AttributeConverter<EntryKey> ENTRY_KEY = number(EntryKey.class,
+            key -> Long.toString(key.micros()), text -> new EntryKey(Long.parseLong(text)));
+
+    /** The contract's time format, with milliseconds, so stored times read the same as answered ones. */
+    static final AttributeConverter<Instant> TIME = string(Instant.class, Times::format, Instant::parse);
+    static final AttributeConverter<LocalDate> DAY = string(LocalDate.class, LocalDate::toString, LocalDate::parse);
+    static final AttributeConverter<OrgId> ORG = string(OrgId.class, OrgId::value, OrgId::of);
+
+    static final AttributeConverter<EntryType> ENTRY_TYPE = wire(EntryType.class, EntryType.values(), EntryType::wireName);
+    static final AttributeConverter<InviteStatus> INVITE_STATUS =
+            wire(InviteStatus.class, InviteStatus.values(), InviteStatus::wireName);
+    static final AttributeConverter<CreditPackage> PACKAGE =
+            wire(CreditPackage.class, CreditPackage.values(), CreditPackage::wireName);
+    static final AttributeConverter<AlertLevel> ALERT_LEVEL = wire(AlertLevel.class, AlertLevel.values(), Enum::name);
+    static final AttributeConverter<DisputeState> DISPUTE = wire(DisputeState.class, DisputeState.values(), Enum::name);
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static <T> AttributeConverter<T> number(Class<T> type, Function<T, String> write, Function<String, T> read) {
+        return new Converter<>(EnhancedType.of(type), AttributeValueType.N, v -> AttributeValue.fromN(write.apply(v)),
+                value -> read.apply(value.n()));
+    }
+
+    private static <T> AttributeConverter<T> string(Class<T> type, Function<T, String> write, Function<String, T> read) {
+        return new Converter<>(EnhancedType.of(type), AttributeValueType.S, v -> AttributeValue.fromS(write.apply(v)),
+                value -> read.apply(value.s()));
+    }
+
+    private static <E> AttributeConverter<E> wire(Class<E> type, E[] values, Function<E, String> name) {
+        return string(type, name, text -> {
+            for (E value : values) {
+                if (name.apply(value).equals(text)) {
+                    return value;
+                }
+            }
+            throw new IllegalStateException("stored " + type.getSimpleName() + " \"" + text + "\" is not one this code writes");
+        });
+    }
+
+    private record Converter<T>(EnhancedType<T> type, AttributeValueType attributeValueType,
+                                Function<T, AttributeValue> to, Function<AttributeValue, T> from)
+            implements AttributeConverter<T> {
+        @Override
+        public AttributeValue transformFrom(T input) {
+            return to.apply(input);
+        }
+
+        @Override
+        public T transformTo(AttributeValue input) {
+            if ((attributeValueType == AttributeValueType.N ? input.n() : input.s()) == null) {
+                throw new IllegalStateException("stored " + type + " has the wrong DynamoDB type: " + input);
+            }
+            return from.apply(input);
+        }
+    }
+}
