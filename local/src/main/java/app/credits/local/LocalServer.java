@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,8 +20,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -30,6 +34,7 @@ public final class LocalServer {
     /** API Gateway's own payload limit; the contract's 64 KiB limit is the handlers' business. */
     static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
     private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final Set<String> LOCAL_HOSTS = Set.of("127.0.0.1", "localhost");
 
     /** The {@code /_local} routes: answer a request or empty if the path is not theirs. */
     public interface Extras {
@@ -89,11 +94,17 @@ public final class LocalServer {
             try {
                 byte[] body = readBody(exchange.getRequestBody());
                 String origin = exchange.getRequestHeaders().getFirst("Origin");
+                boolean toExtras = rawPath.startsWith("/_local/");
                 if (body == null) {
                     reply = Reply.error(413, "invalid_request", "body_too_large", "request body is larger than 10 MB");
+                } else if (toExtras && ((origin != null && !isLocalOrigin(origin))
+                        || !isLocalHost(exchange.getRequestHeaders().getFirst("Host")))) {
+                    // A "simple" cross-site POST needs no preflight: withholding CORS would not stop a token being minted.
+                    reply = Reply.error(403, "permission", "cross_origin_refused",
+                            "the /_local routes answer only this machine's pages (http://127.0.0.1 or http://localhost, any port)");
                 } else if (isPreflight(exchange, method, origin)) {
                     reply = preflight(origin);
-                } else if (rawPath.startsWith("/_local/")) {
+                } else if (toExtras) {
                     reply = extras.handle(method, rawPath, exchange.getRequestHeaders(), body).orElseGet(() -> notFound(method, rawPath));
                 } else {
                     reply = api(exchange, method, rawPath, body);
@@ -189,8 +200,14 @@ public final class LocalServer {
                 && exchange.getRequestHeaders().containsKey("Access-Control-Request-Method");
     }
 
-    /** API Gateway answers CORS preflights itself, without calling a function. */
+    /**
+     * API Gateway answers CORS preflights itself, without calling a function; for an origin it does not allow, with
+     * no CORS headers, so the browser never sends the request.
+     */
     private Reply preflight(String origin) {
+        if (!isLocalOrigin(origin)) {
+            return new Reply(204, Map.of("Vary", "Origin"), new byte[0]);
+        }
         SamTemplate.Cors c = cors.orElseThrow();
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Access-Control-Allow-Origin", origin);
@@ -203,9 +220,30 @@ public final class LocalServer {
         return new Reply(204, headers, new byte[0]);
     }
 
-    /** Locally every origin is allowed (in AWS: the AllowedOrigins parameter). */
+    /**
+     * The origins the runner answers CORS for: pages served from this machine, {@code http://127.0.0.1} or
+     * {@code http://localhost} on any port (in AWS: the AllowedOrigins parameter). Any other site open in the
+     * developer's browser could otherwise mint a staff token at /_local/token and read it.
+     */
+    static boolean isLocalOrigin(String origin) {
+        try {
+            URI uri = new URI(origin);
+            return "http".equals(uri.getScheme()) && uri.getHost() != null && uri.getRawUserInfo() == null
+                    && LOCAL_HOSTS.contains(uri.getHost().toLowerCase(Locale.ROOT))
+                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** A Host header naming this machine: another name (a DNS record rebound to 127.0.0.1) is another site. */
+    static boolean isLocalHost(String host) {
+        return host == null || isLocalOrigin("http://" + host);
+    }
+
     private Reply withCors(Reply reply, String origin) {
-        if (cors.isEmpty() || origin == null || reply.headers().containsKey("Access-Control-Allow-Origin")) {
+        if (cors.isEmpty() || origin == null || !isLocalOrigin(origin)
+                || reply.headers().containsKey("Access-Control-Allow-Origin")) {
             return reply;
         }
         Map<String, String> headers = new LinkedHashMap<>(reply.headers());

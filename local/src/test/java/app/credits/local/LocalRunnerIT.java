@@ -54,13 +54,14 @@ class LocalRunnerIT {
             assertEquals("20", runner.call(200, "GET", "/orgs/" + ORG + "/balance", admin, null).path("balance").asText());
 
             // AND buying through Checkout works offline: the session's url is the runner's stand-in payment page
+            // (return URLs on this machine only: the runner sets no ALLOWED_ORIGINS)
             JsonNode checkout = runner.call(201, "POST", "/orgs/" + ORG + "/checkout", admin,
-                    "{\"credits\":5,\"successUrl\":\"https://app.example.com/ok\",\"cancelUrl\":\"https://app.example.com/no\"}");
+                    "{\"credits\":5,\"successUrl\":\"http://localhost:5173/ok\",\"cancelUrl\":\"http://localhost:5173/no\"}");
             String payPage = checkout.path("url").asText();
             assertEquals(200, runner.browser("GET", payPage, null).statusCode());
             HttpResponse<String> paid = runner.browser("POST", payPage, "email=billing%40e2e.example");
             assertEquals(303, paid.statusCode(), paid.body());
-            assertEquals("https://app.example.com/ok", paid.headers().firstValue("Location").orElse(""));
+            assertEquals("http://localhost:5173/ok", paid.headers().firstValue("Location").orElse(""));
             assertEquals("25", runner.call(200, "GET", "/orgs/" + ORG + "/balance", admin, null).path("balance").asText());
 
             // WHEN a member submits, the admin invites someone and lowers nothing but raises the alert threshold

@@ -8,6 +8,8 @@ import java.util.List;
 /** The log as CSV (RFC 4180), safe to open in a spreadsheet. */
 final class Csv {
     static final String HEADER = "id,type,credits,balanceAfter,createdAt,description,reference";
+    /** What starts a formula: = + - @ and their full-width forms ＝ ＋ － ＠. */
+    private static final String FORMULA_SIGNS = "=+-@\uFF1D\uFF0B\uFF0D\uFF20";
 
     private Csv() {
     }
@@ -28,16 +30,22 @@ final class Csv {
     }
 
     /**
-     * Free text a user or staff member wrote (an adjustment's reason): a spreadsheet would run a cell starting
-     * with = + - @ (or a tab/CR) as a formula, so such cells get a leading apostrophe (OWASP's advice).
+     * Free text a user or staff member wrote (an adjustment's reason): a spreadsheet runs a cell starting with
+     * = + - @ as a formula, also in their full-width forms (＝ ＋ － ＠) and also after leading blanks or a line
+     * break, which it skips. Such cells get a leading apostrophe (OWASP's advice), as does any cell whose first
+     * character is not visible (a blank, a control or a format character), whatever follows it.
      */
     static String text(String value) {
         if (value == null || value.isEmpty()) {
             return "";
         }
-        char first = value.charAt(0);
-        return first == '=' || first == '+' || first == '-' || first == '@' || first == '\t' || first == '\r'
-                ? "'" + value : value;
+        return startsLikeAFormula(value) ? "'" + value : value;
+    }
+
+    private static boolean startsLikeAFormula(String value) {
+        int first = value.codePointAt(0);
+        return FORMULA_SIGNS.indexOf(first) >= 0 || Character.isWhitespace(first) || Character.isSpaceChar(first)
+                || Character.isISOControl(first) || Character.getType(first) == Character.FORMAT;
     }
 
     /** Quotes a cell holding a comma, quote, line break or edge spaces; doubles its quotes. */

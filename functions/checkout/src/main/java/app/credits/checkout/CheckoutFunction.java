@@ -43,26 +43,38 @@ public final class CheckoutFunction extends HttpFunction {
     private final Ledger ledger;
     private final Pricing pricing;
     private final Optional<StripeCheckout> stripe;
+    private final ReturnUrls returnUrls;
     private final Clock clock;
     private final Telemetry telemetry;
 
-    /** Lambda's constructor: ledger from TABLE_NAME, pricing from env, the Stripe key from SSM (or env locally). */
+    /**
+     * Lambda's constructor: ledger from TABLE_NAME, pricing from env, the Stripe key from SSM (or env locally), the
+     * return URLs' origins from ALLOWED_ORIGINS.
+     */
     public CheckoutFunction() {
         this(Environment.system());
     }
 
     private CheckoutFunction(Environment env) {
-        this(Ledgers.fromEnvironment(), env.pricing(), stripeFrom(env), Clock.systemUTC(), Telemetry.fromEnvironment(env));
+        this(Ledgers.fromEnvironment(), env.pricing(), stripeFrom(env), ReturnUrls.fromEnvironment(env), Clock.systemUTC(),
+                Telemetry.fromEnvironment(env));
     }
 
-    public CheckoutFunction(Ledger ledger, Pricing pricing, Optional<StripeCheckout> stripe, Clock clock,
-                            Telemetry telemetry) {
+    public CheckoutFunction(Ledger ledger, Pricing pricing, Optional<StripeCheckout> stripe, ReturnUrls returnUrls,
+                            Clock clock, Telemetry telemetry) {
         super(telemetry);
         this.ledger = ledger;
         this.pricing = pricing;
         this.stripe = stripe;
+        this.returnUrls = returnUrls;
         this.clock = clock;
         this.telemetry = telemetry;
+    }
+
+    /** Return URLs by the local rule (127.0.0.1 and localhost only), as without ALLOWED_ORIGINS. */
+    public CheckoutFunction(Ledger ledger, Pricing pricing, Optional<StripeCheckout> stripe, Clock clock,
+                            Telemetry telemetry) {
+        this(ledger, pricing, stripe, ReturnUrls.local(), clock, telemetry);
     }
 
     /** STRIPE_API_KEY_PARAM (SSM, in AWS) or STRIPE_API_KEY; STRIPE_API_BASE points at a stand-in. */
@@ -80,8 +92,8 @@ public final class CheckoutFunction extends HttpFunction {
         OrgId org = call.org();
         JsonBody body = call.body();
         long credits = body.requiredWholeNumber("credits", 1, Pricing.MAX_CREDITS_PER_ORDER);
-        String successUrl = ReturnUrls.require("successUrl", body.requiredString("successUrl"));
-        String cancelUrl = ReturnUrls.require("cancelUrl", body.requiredString("cancelUrl"));
+        String successUrl = returnUrls.require("successUrl", body.requiredString("successUrl"));
+        String cancelUrl = returnUrls.require("cancelUrl", body.requiredString("cancelUrl"));
         Optional<String> callerKey = call.header("Idempotency-Key");
         if (callerKey.isPresent() && !Ids.isValid(callerKey.get())) {
             throw ApiError.invalidRequest("invalid_id", "Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ . : -");

@@ -42,6 +42,9 @@ class CheckoutFunctionTest {
     static final String SUCCESS = "https://app.example.com/billing?checkout=success";
     static final String CANCEL = "https://app.example.com/billing?checkout=cancel";
     static final String TEN_CREDITS = body(10, SUCCESS, CANCEL);
+    /** The deployment's AllowedOrigins: the Billing page, and a developer's copy of it (CheckoutReturnUrlsTest). */
+    static final ReturnUrls BILLING_PAGES = ReturnUrls.allowing(
+            List.of("https://app.example.com", "http://localhost:3000", "http://127.0.0.1:3000"));
 
     final MutableClock clock = MutableClock.at("2026-11-23T18:04:19Z");
     final TestDynamo.World world = TestDynamo.world(clock);
@@ -51,7 +54,7 @@ class CheckoutFunctionTest {
     final CheckoutFunction function = new CheckoutFunction(world.ledger(), Pricing.standard(),
             Optional.of(StripeCheckout.create(API_KEY, Optional.of(stripe.apiBase()), Duration.ofSeconds(2),
                     Duration.ofMillis(400), StripeCheckout.NETWORK_RETRIES)),
-            clock, telemetry.telemetry());
+            BILLING_PAGES, clock, telemetry.telemetry());
 
     @AfterEach
     void stopStandIn() {
@@ -248,7 +251,7 @@ class CheckoutFunctionTest {
     @Test
     void withoutAStripeKeyTheAnswerSaysStripeIsNotConfigured() {
         CheckoutFunction unconfigured = new CheckoutFunction(world.ledger(), Pricing.standard(), Optional.empty(),
-                clock, telemetry.telemetry());
+                BILLING_PAGES, clock, telemetry.telemetry());
 
         HttpResponse response = unconfigured.handle(adminOf("org_acme").body(TEN_CREDITS).build(), null);
 

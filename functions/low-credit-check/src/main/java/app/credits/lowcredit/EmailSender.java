@@ -12,7 +12,17 @@ public interface EmailSender {
         record Sent(String messageId) implements SendResult {
         }
 
-        /** Not sent (SES refused, was unreachable or timed out): the org stays owed and the next run retries. */
+        /**
+         * SES refused this message (a recipient it will not send to, an address it cannot parse): one org's
+         * problem. The org stays owed and the next run retries it; the run goes on with the other orgs.
+         */
+        record Rejected(String reason) implements SendResult {
+        }
+
+        /**
+         * Not sent because SES could not be used (throttled, our credentials refused, unreachable, timed out, its
+         * 5xx): the org stays owed and the next run retries it; several in a row end the run.
+         */
         record Failed(String reason) implements SendResult {
         }
     }

@@ -24,7 +24,10 @@ public final class LowCreditCheck {
     static final int ACCOUNT_PAGE = 100;
     /** Invites released per query of the expiry index. */
     static final int INVITE_PAGE = 100;
-    /** After this many failed sends in a row SES is taken to be down: the rest waits for the next run. */
+    /**
+     * After this many failed sends in a row SES is taken to be down: the rest waits for the next run. A rejection
+     * of one org's email (a bad recipient) does not count: it says nothing about the other orgs' emails.
+     */
     static final int FAILURES_BEFORE_GIVING_UP = 5;
     /** Longer than one org takes at worst: a read, a send that times out, a write. */
     static final Duration SAFETY_MARGIN = SesEmailSender.SEND_TIMEOUT.plusSeconds(3);
@@ -150,6 +153,7 @@ public final class LowCreditCheck {
                             emails.failed++;
                             failuresInARow++;
                         }
+                        case Rejected r -> emails.failed++;
                         case NotOwed n -> { }
                     }
                 }
@@ -171,6 +175,9 @@ public final class LowCreditCheck {
     }
 
     private record Failed() implements OrgResult {
+    }
+
+    private record Rejected() implements OrgResult {
     }
 
     private record NotOwed() implements OrgResult {
@@ -207,6 +214,12 @@ public final class LowCreditCheck {
                 log.warn("low-credit email failed; retried next run", "orgId", org.value(), "alertLevel", level.name(),
                         "reason", failed.reason());
                 yield new Failed();
+            }
+            // Logged by org and count, never by address: the recipients are the org's admins' own data.
+            case EmailSender.SendResult.Rejected rejected -> {
+                log.warn("low-credit email rejected by SES for this org's recipients; retried next run", "orgId",
+                        org.value(), "alertLevel", level.name(), "recipients", email.to().size(), "reason", rejected.reason());
+                yield new Rejected();
             }
         };
     }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -18,11 +19,18 @@ import software.amazon.awssdk.services.sesv2.model.Message;
 import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
 
 import java.time.Duration;
+import java.util.Set;
 
 /** Sends through SES v2 as a simple (non-templated) message with a Text and an Html part. */
 public final class SesEmailSender implements EmailSender {
     /** The longest one send may take, retries included. */
     public static final Duration SEND_TIMEOUT = Duration.ofSeconds(7);
+
+    /**
+     * SES's answers about this message alone (an unverified recipient in the sandbox, an address it cannot parse);
+     * any other failure (throttling, quotas, credentials, a paused account, 5xx, no answer) is SES being unusable.
+     */
+    static final Set<String> REFUSALS_OF_ONE_MESSAGE = Set.of("MessageRejected", "BadRequestException");
 
     private final SesV2Client ses;
 
@@ -71,9 +79,17 @@ public final class SesEmailSender implements EmailSender {
                             .body(Body.builder().text(utf8(email.text())).html(utf8(email.html())).build())
                             .build()).build()));
             return new SendResult.Sent(response.messageId());
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                    ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
+            // SES's message quotes the recipients ("...failed the check in region US-EAST-1: a@b.example"): only
+            // the error code, the status and SES's request id go to the log.
+            String reason = code + " (HTTP " + e.statusCode() + ", request id " + e.requestId() + ")";
+            return REFUSALS_OF_ONE_MESSAGE.contains(code) ? new SendResult.Rejected(reason) : new SendResult.Failed(reason);
         } catch (SdkException e) {
-            // Service errors (throttling, rejected) and client ones (timeout, refused) alike: retried next run.
-            return new SendResult.Failed(e.getClass().getSimpleName() + ": " + e.getMessage());
+            // Timeouts, refused connections: the classes say which (the message may quote the endpoint, never needed).
+            return new SendResult.Failed(e.getClass().getSimpleName()
+                    + (e.getCause() == null ? "" : " caused by " + e.getCause().getClass().getSimpleName()));
         }
     }
 

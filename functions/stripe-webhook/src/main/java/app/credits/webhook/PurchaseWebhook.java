@@ -8,8 +8,6 @@ import app.credits.ledger.DisputeState;
 import app.credits.ledger.InvalidInput;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.LedgerBusy;
-import app.credits.ledger.Money;
-import app.credits.ledger.OrgId;
 import app.credits.ledger.PaymentOutcome;
 import app.credits.webhook.StripeEvent.ChargeDispute;
 import app.credits.webhook.StripeEvent.ChargeRefunded;
@@ -20,7 +18,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The purchase webhook without its Lambda wrapping: verify the signature over the exact raw body, read the
@@ -28,16 +25,16 @@ import java.util.regex.Pattern;
  * and payment facts by PaymentIntent), so this class holds no state and any delivery order is fine.
  */
 public final class PurchaseWebhook {
-    private static final Pattern WHOLE_CREDITS = Pattern.compile("[1-9][0-9]{0,6}");
-
     private final Ledger ledger;
     private final String signingSecret;
+    private final SaleTerms terms;
     private final Clock clock;
     private final ObjectMapper json;
 
-    public PurchaseWebhook(Ledger ledger, String signingSecret, Clock clock, ObjectMapper json) {
+    public PurchaseWebhook(Ledger ledger, String signingSecret, SaleTerms terms, Clock clock, ObjectMapper json) {
         this.ledger = ledger;
         this.signingSecret = signingSecret;
+        this.terms = terms;
         this.clock = clock;
         this.json = json;
     }
@@ -90,27 +87,15 @@ public final class PurchaseWebhook {
             return WebhookResult.unprocessable(session, session.type() + " with payment_status "
                     + session.paymentStatus().get() + " cannot be credited");
         }
-        Optional<String> orgId = session.orgId();
-        if (orgId.isEmpty()) {
-            return WebhookResult.unprocessable(session, "session " + session.sessionId() + " has no metadata.org_id");
-        }
-        // Checkout sets both to the org; if they disagree the session was edited and neither can be trusted.
-        if (session.clientReferenceId().filter(ref -> !ref.equals(orgId.get())).isPresent()) {
-            return WebhookResult.unprocessable(session, "session " + session.sessionId() + " has metadata.org_id "
-                    + orgId.get() + " but client_reference_id " + session.clientReferenceId().get());
-        }
-        String credits = session.credits().orElse("");
-        if (!WHOLE_CREDITS.matcher(credits).matches()) {
-            return WebhookResult.unprocessable(session, "session " + session.sessionId()
-                    + " has metadata.credits \"" + credits + "\", not a whole number of credits");
-        }
-        if (session.amountTotal().isEmpty() || session.currency().isEmpty()) {
-            return WebhookResult.unprocessable(session, "session " + session.sessionId() + " has no amount_total or currency");
-        }
-        CompletedCheckout checkout = new CompletedCheckout(session.sessionId(), OrgId.of(orgId.get()),
-                Long.parseLong(credits), Money.of(session.amountTotal().get(), session.currency().get()),
-                session.paymentIntentId(), session.buyerEmail());
-        return outcome(session, ledger.creditPurchase(checkout), "credited " + credits + " credits to " + orgId.get());
+        // Checked here, on the one path every purchase takes (webhook deliveries and the reconciliation's replays).
+        return switch (SaleCheck.of(session, terms)) {
+            case SaleCheck.Mismatch mismatch -> WebhookResult.saleMismatch(session,
+                    "session " + session.sessionId() + " is not a sale of ours: " + mismatch.reason());
+            case SaleCheck.SessionMatchesSale sale -> outcome(session, ledger.creditPurchase(new CompletedCheckout(
+                            session.sessionId(), sale.org(), sale.credits(), sale.paid(), session.paymentIntentId(),
+                            session.buyerEmail())),
+                    "credited " + sale.credits() + " credits to " + sale.org());
+        };
     }
 
     private WebhookResult refund(ChargeRefunded refund) {

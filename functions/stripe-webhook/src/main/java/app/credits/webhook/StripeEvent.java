@@ -17,10 +17,16 @@ public sealed interface StripeEvent {
 
     String type();
 
-    /** The three Checkout Session events; {@code session} is the event's {@code data.object}. */
+    /**
+     * The three Checkout Session events, read from the event's {@code data.object}. {@code livemode} is the
+     * session's, else the event's; {@code orgId}, {@code credits} and {@code unitAmount} are the metadata our
+     * checkout wrote (see {@link SaleCheck} for what must hold before any of it is believed).
+     */
     record CheckoutSessionEvent(String eventId, String type, String sessionId, Optional<String> paymentStatus,
+                                Optional<String> mode, Optional<Boolean> livemode,
                                 Optional<String> orgId, Optional<String> clientReferenceId,
-                                Optional<String> credits, Optional<Long> amountTotal,
+                                Optional<String> credits, Optional<String> unitAmount,
+                                Optional<Long> amountSubtotal, Optional<Long> amountTotal,
                                 Optional<String> currency, Optional<String> paymentIntentId,
                                 Optional<String> buyerEmail) implements StripeEvent {
     }
@@ -76,9 +82,12 @@ public sealed interface StripeEvent {
             case CHECKOUT_COMPLETED, CHECKOUT_ASYNC_SUCCEEDED, CHECKOUT_ASYNC_FAILED -> {
                 JsonNode metadata = object.path("metadata");
                 yield new CheckoutSessionEvent(eventId, type, requiredText(object, "id", "data.object.id"),
-                        text(object, "payment_status"), text(metadata, "org_id"), text(object, "client_reference_id"),
-                        text(metadata, "credits"),
-                        integer(object, "amount_total"), text(object, "currency"), idOf(object.path("payment_intent")),
+                        text(object, "payment_status"), text(object, "mode"),
+                        bool(object, "livemode").or(() -> bool(root, "livemode")),
+                        text(metadata, "org_id"), text(object, "client_reference_id"),
+                        text(metadata, "credits"), text(metadata, "unit_amount"),
+                        integer(object, "amount_subtotal"), integer(object, "amount_total"), text(object, "currency"),
+                        idOf(object.path("payment_intent")),
                         text(object.path("customer_details"), "email").or(() -> text(object, "customer_email")));
             }
             case CHARGE_REFUNDED -> new ChargeRefunded(eventId, type, requiredText(object, "id", "data.object.id"),
@@ -106,6 +115,11 @@ public sealed interface StripeEvent {
     private static Optional<String> text(JsonNode node, String field) {
         JsonNode value = node.path(field);
         return value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText()) : Optional.empty();
+    }
+
+    private static Optional<Boolean> bool(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isBoolean() ? Optional.of(value.asBoolean()) : Optional.empty();
     }
 
     /** Stripe amounts are integers in minor units; anything else (fractions, strings, huge) is absent. */

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code POST /webhooks/stripe}: no JWT, the {@code Stripe-Signature} header authenticates the body instead.
@@ -25,29 +24,47 @@ import java.util.Optional;
  * or when retrying cannot help, 400 for requests that are not genuine, 503 when the ledger is busy or down.
  */
 public final class StripeWebhookFunction extends HttpFunction {
-    /** The local runner's default, so that {@code /_local/simulate-purchase} and the tests agree on one secret. */
+    /**
+     * The local runner's default and the secret the stored samples in events/stripe-webhook/ are signed with. It is
+     * public, so it is never a fallback: a function without a configured secret refuses to start.
+     */
     public static final String LOCAL_SIGNING_SECRET = "whsec_credits_local";
     public static final String ROUTE = "POST /webhooks/stripe";
+    /** Counted once per paid session that is not one of our sales; template.yaml's StripeSaleMismatchAlarm watches it. */
+    public static final String SALE_MISMATCH_METRIC = "StripeSessionsNotMatchingSale";
+    /** Counted once per genuine event that can never be applied (bad metadata, a conflicting session). */
+    public static final String UNPROCESSABLE_METRIC = "StripeEventsUnprocessable";
 
     private final PurchaseWebhook webhook;
     private final Telemetry telemetry;
 
-    /** Lambda's constructor: the ledger from TABLE_NAME, the signing secret from SSM (or env locally). */
+    /** Lambda's constructor: the ledger from TABLE_NAME, the signing secret from SSM (or env locally), the sale terms from env. */
     public StripeWebhookFunction() {
-        this(Ledgers.fromEnvironment(), signingSecret(Environment.system()), Clock.systemUTC(),
-                Telemetry.fromEnvironment(Environment.system()));
+        this(Environment.system());
     }
 
-    public StripeWebhookFunction(Ledger ledger, String signingSecret, Clock clock, Telemetry telemetry) {
+    StripeWebhookFunction(Environment env) {
+        this(Ledgers.fromEnvironment(), signingSecret(env), SaleTerms.fromEnvironment(env), Clock.systemUTC(),
+                Telemetry.fromEnvironment(env));
+    }
+
+    public StripeWebhookFunction(Ledger ledger, String signingSecret, SaleTerms terms, Clock clock, Telemetry telemetry) {
         super(telemetry);
-        this.webhook = new PurchaseWebhook(ledger, signingSecret, clock, Json.MAPPER);
+        this.webhook = new PurchaseWebhook(ledger, signingSecret, terms, clock, Json.MAPPER);
         this.telemetry = telemetry;
     }
 
-    /** STRIPE_WEBHOOK_SECRET_PARAM (SSM, in AWS), else STRIPE_WEBHOOK_SECRET, else the local default. */
+    /** A test-mode deployment selling in usd (the standard price list): the tests' and the benchmark's. */
+    public StripeWebhookFunction(Ledger ledger, String signingSecret, Clock clock, Telemetry telemetry) {
+        this(ledger, signingSecret, SaleTerms.of("usd", false), clock, telemetry);
+    }
+
+    /**
+     * STRIPE_WEBHOOK_SECRET_PARAM (SSM, in AWS), else STRIPE_WEBHOOK_SECRET (the local runner sets it); neither is
+     * an init error: without its own secret the webhook could only trust a public one.
+     */
     public static String signingSecret(Environment env) {
-        return SecureParameter.load(env, "STRIPE_WEBHOOK_SECRET_PARAM", "STRIPE_WEBHOOK_SECRET",
-                Optional.of(LOCAL_SIGNING_SECRET));
+        return SecureParameter.load(env, "STRIPE_WEBHOOK_SECRET_PARAM", "STRIPE_WEBHOOK_SECRET");
     }
 
     @Override
@@ -81,7 +98,7 @@ public final class StripeWebhookFunction extends HttpFunction {
         if (result.loud()) {
             // Acknowledged so Stripe stops retrying, but never applied: an operator must look (alarm on this).
             telemetry.log("ERROR", "stripe event acknowledged but not applied", fields);
-            call.metrics().count("StripeEventsUnprocessable");
+            call.metrics().count(WebhookResult.SALE_MISMATCH.equals(result.outcome()) ? SALE_MISMATCH_METRIC : UNPROCESSABLE_METRIC);
         } else {
             telemetry.log(result.status() == 200 ? "INFO" : "WARN", "stripe event", fields);
         }

@@ -11,6 +11,7 @@ import app.credits.ledger.Credits;
  */
 public record WebhookResult(int status, String eventId, String eventType, String outcome, String detail, boolean loud,
                             Credits creditsPurchased) {
+    public static final String SALE_MISMATCH = "sale_mismatch";
 
     /** Done (or nothing to do): 200. */
     public static WebhookResult acknowledged(StripeEvent event, String outcome, String detail) {
@@ -28,6 +29,14 @@ public record WebhookResult(int status, String eventId, String eventType, String
      */
     public static WebhookResult unprocessable(StripeEvent event, String detail) {
         return new WebhookResult(200, event.eventId(), event.type(), "unprocessable", detail, true, Credits.ZERO);
+    }
+
+    /**
+     * A paid session that is not one of our sales (see {@link SaleCheck}): 200 and nothing credited, since retries
+     * cannot change it, but loud: someone made a paid session on our Stripe account that the checkout did not.
+     */
+    public static WebhookResult saleMismatch(StripeEvent event, String detail) {
+        return new WebhookResult(200, event.eventId(), event.type(), SALE_MISMATCH, detail, true, Credits.ZERO);
     }
 
     /** Bad or missing signature, stale timestamp, malformed payload: 400 and nothing written. */

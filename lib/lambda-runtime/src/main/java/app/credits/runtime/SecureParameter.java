@@ -35,12 +35,12 @@ public final class SecureParameter {
     }
 
     /**
-     * As {@link #find}, else {@code localDefault}; throws at init when none is available: a function that cannot
-     * verify or call Stripe must not start.
+     * As {@link #find}; throws at init when neither is set: a function that cannot verify or call Stripe must not
+     * start, and there is no default because any default would be a secret everyone knows.
      */
-    public static String load(Environment env, String parameterVariable, String plainVariable, Optional<String> localDefault) {
-        return find(env, parameterVariable, plainVariable).or(() -> localDefault).orElseThrow(() ->
-                new IllegalStateException("set " + parameterVariable + " (an SSM SecureString name) or " + plainVariable));
+    public static String load(Environment env, String parameterVariable, String plainVariable) {
+        return find(env, parameterVariable, plainVariable).orElseThrow(() -> new IllegalStateException("no secret configured: set "
+                + parameterVariable + " (an SSM SecureString name) or " + plainVariable));
     }
 
     private static String fromSsm(Environment env, String name) {

@@ -7,7 +7,12 @@ import java.util.regex.Pattern;
 public record Settings(boolean lowCreditEmails, Credits lowCreditThreshold, List<String> notificationEmails) {
     public static final Settings DEFAULT = new Settings(true, Credits.whole(3), List.of());
     public static final int MAX_RECIPIENTS = 10;
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s\"<>,;]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
+    /**
+     * Printable ASCII only (RFC 5322's dot-atom): an address goes into an email's To header and into logs, where a
+     * NUL, a U+0085 or a U+2028 could split or bend a line.
+     */
+    private static final Pattern EMAIL = Pattern.compile(
+            "[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
 
     public Settings {
         notificationEmails = List.copyOf(notificationEmails);

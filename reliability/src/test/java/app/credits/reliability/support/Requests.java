@@ -46,7 +46,7 @@ public final class Requests {
                     .body("{\"credits\":\"2.5\",\"reason\":\"goodwill\",\"kind\":\"bonus\"}")),
             Map.entry("GET /orgs/{orgId}/pricing", (c, e) -> e.org(c.org()).query("credits", "10")),
             Map.entry("POST /orgs/{orgId}/checkout", (c, e) -> e.org(c.org())
-                    .body("{\"credits\":5,\"successUrl\":\"https://app.example.com/ok\",\"cancelUrl\":\"https://app.example.com/no\"}")),
+                    .body("{\"credits\":5,\"successUrl\":\"http://127.0.0.1:3000/ok\",\"cancelUrl\":\"http://127.0.0.1:3000/no\"}")),
             Map.entry("GET /orgs/{orgId}/settings", (c, e) -> e.org(c.org())),
             Map.entry("PUT /orgs/{orgId}/settings", (c, e) -> e.org(c.org())
                     .body("{\"lowCreditEmails\":true,\"lowCreditThreshold\":\"3\",\"notificationEmails\":[\"admin@example.com\"]}")),

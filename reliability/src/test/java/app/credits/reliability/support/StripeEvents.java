@@ -21,7 +21,7 @@ public final class StripeEvents {
         ObjectNode object = ((ObjectNode) event.path("data")).putObject("object");
         object.put("id", session).put("object", "checkout.session").put("mode", "payment")
                 .put("payment_status", "paid").put("status", "complete")
-                .put("amount_total", 2900 * credits).put("currency", "usd")
+                .put("amount_subtotal", 2900 * credits).put("amount_total", 2900 * credits).put("currency", "usd")
                 .put("client_reference_id", org).put("payment_intent", paymentIntent);
         object.putObject("metadata").put("org_id", org).put("credits", Long.toString(credits)).put("unit_amount", "2900");
         object.putObject("customer_details").put("email", "buyer@" + org.toLowerCase().replaceAll("[^a-z0-9]", "") + ".test");

@@ -1,0 +1,36 @@
+package app.credits.webhook;
+
+import app.credits.runtime.Environment;
+
+import java.util.Locale;
+
+/**
+ * What this deployment sells in, so that the webhook can tell our sales from other sessions on the same Stripe
+ * account: the currency of its price list ({@code LIST_UNIT_PRICE_CURRENCY}, the one the checkout charges in) and
+ * whether its Stripe account is live ({@code STRIPE_LIVEMODE}: the template's {@code StripeLivemode} parameter).
+ * The webhook does not hold the API key, so it is told the mode rather than reading it off an {@code sk_live_} prefix.
+ */
+public record SaleTerms(String currency, boolean livemode) {
+
+    public static SaleTerms of(String currency, boolean livemode) {
+        return new SaleTerms(currency, livemode);
+    }
+
+    /**
+     * {@code LIST_UNIT_PRICE_CURRENCY} (default {@code usd}, as the pricing reads it) and {@code STRIPE_LIVEMODE}:
+     * {@code true} or {@code false}, unset means test mode (the local runner, tests). Anything else fails at init.
+     */
+    public static SaleTerms fromEnvironment(Environment env) {
+        String currency = env.pricing().listUnitPrice().currency();
+        String mode = env.get("STRIPE_LIVEMODE", "false").toLowerCase(Locale.ROOT);
+        return switch (mode) {
+            case "true" -> of(currency, true);
+            case "false" -> of(currency, false);
+            default -> throw new IllegalStateException("STRIPE_LIVEMODE must be true or false, not " + mode);
+        };
+    }
+
+    String modeName() {
+        return livemode ? "live" : "test";
+    }
+}
