@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import app.credits.emulator.DynamoDbEmulator;
 import app.credits.emulator.EmulatorOptions;
 import app.credits.runtime.DynamoClients;
@@ -126,7 +127,7 @@ public final class LocalRunner implements AutoCloseable {
     private void startOrThrow() {
         try {
             template = SamTemplate.read(config.template());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new StartupFailure("cannot read " + config.template() + ": " + e.getMessage());
         }
         // The HTTP port first: a second runner should fail on it before touching the data dir.

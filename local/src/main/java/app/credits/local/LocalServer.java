@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;

@@ -299,7 +299,7 @@ class DynamoFaultsTest {
     @org.junit.jupiter.api.Test
     void productionClientGivesUpWithinTheFunctionTimeout() throws Exception {
         // GIVEN the functions' Timeout in template.yaml (Globals) and the client a deployed function builds
-        String template = java.nio.file.Files.readString(app.credits.reliability.support.TemplateRoutes.template());
+        String template = java.nio.file.Files.readString(app.credits.testkit.Repository.root().resolve("template.yaml"));
         java.util.regex.Matcher timeout = java.util.regex.Pattern.compile("(?m)^    Timeout: (\\d+)").matcher(template);
         assertTrue(timeout.find(), "Globals.Function.Timeout in template.yaml");
         Duration functionTimeout = Duration.ofSeconds(Long.parseLong(timeout.group(1)));

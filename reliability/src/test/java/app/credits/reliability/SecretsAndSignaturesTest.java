@@ -17,8 +17,8 @@ import app.credits.reliability.support.Requests;
 import app.credits.reliability.support.StripeEvents;
 import app.credits.reliability.support.StripeStandIn;
 import app.credits.reliability.support.Tally;
-import app.credits.reliability.support.TemplateRoutes;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import app.credits.webhook.StripeSignature;
 import app.credits.webhook.StripeWebhookFunction;
 import org.junit.jupiter.api.AfterAll;
@@ -106,11 +106,11 @@ class SecretsAndSignaturesTest {
                 b -> "not json sk_live_PLANTED5 " + JWT,
                 b -> "{\"submissionId\":{\"token\":\"whsec_PLANTED6\"}}");
         List<String> leaks = new ArrayList<>();
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             for (UnaryOperator<String> body : bodies) {
                 Requests.Context context = new Requests.Context(world.ledger(), ORG, "staff_user", "s" + unique.incrementAndGet(),
                         clock.instant());
-                Events event = Requests.recipe(route).build(context, Events.http(route.key()).claims("staff_user", ORG, Role.STAFF))
+                Events event = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("staff_user", ORG, Role.STAFF))
                         .header("authorization", "Bearer " + JWT)
                         .header("x-api-key", STRIPE_KEY)
                         .header("cookie", "session=whsec_PLANTED7");

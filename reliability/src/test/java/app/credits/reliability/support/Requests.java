@@ -5,7 +5,7 @@ import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 
 import java.time.Instant;
 import java.util.Map;
@@ -63,10 +63,10 @@ public final class Requests {
     private Requests() {
     }
 
-    public static Recipe recipe(TemplateRoute route) {
-        Recipe recipe = VALID.get(route.key());
+    public static Recipe recipe(HttpRoute route) {
+        Recipe recipe = VALID.get(route.routeKey());
         if (recipe == null) {
-            throw new AssertionError("template.yaml deploys " + route.key() + " but the reliability tests have no valid "
+            throw new AssertionError("template.yaml deploys " + route.routeKey() + " but the reliability tests have no valid "
                     + "request for it: add it to Requests.VALID (and the authorization matrix's expected roles)");
         }
         return recipe;
