@@ -12,7 +12,7 @@ import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
-import app.credits.reliability.support.StripeStandIn;
+import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.reliability.support.Tally;
 import app.credits.testkit.template.SamTemplate;
 import app.credits.testkit.template.SamTemplate.HttpRoute;
@@ -76,7 +76,7 @@ class AuthorizationMatrixTest {
         world = TestDynamo.world(CLOCK);
         stripe = StripeStandIn.start();
         functions = Handlers.forTemplate(new Handlers.Wiring(world.ledger(), CLOCK, new TestTelemetry().telemetry(),
-                Optional.of(StripeCheckout.create("sk_test_reliability", Optional.of(stripe.base())))));
+                Optional.of(StripeCheckout.create("sk_test_reliability", Optional.of(stripe.apiBase())))));
         Requests.fund(world.ledger(), OWN, 10_000);
         Requests.fund(world.ledger(), OTHER, 10_000);
     }

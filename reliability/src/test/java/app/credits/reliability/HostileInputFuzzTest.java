@@ -1,5 +1,6 @@
 package app.credits.reliability;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.checkout.StripeCheckout;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
@@ -16,11 +17,10 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
 import app.credits.reliability.support.StripeEvents;
-import app.credits.reliability.support.StripeStandIn;
+import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.reliability.support.Tally;
 import app.credits.testkit.template.SamTemplate;
 import app.credits.testkit.template.SamTemplate.HttpRoute;
-import app.credits.webhook.StripeSignature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import net.jqwik.api.Arbitraries;
@@ -81,7 +81,7 @@ class HostileInputFuzzTest {
         clock = MutableClock.at("2026-11-23T10:00:00Z");
         world = TestDynamo.world(clock);
         functions = Handlers.forTemplate(new Handlers.Wiring(world.ledger(), clock, new TestTelemetry().telemetry(),
-                Optional.of(StripeCheckout.create("sk_test_fuzz", Optional.of(stripe.base())))));
+                Optional.of(StripeCheckout.create("sk_test_fuzz", Optional.of(stripe.apiBase())))));
         Requests.fund(world.ledger(), ORG, 100_000);
     }
 
@@ -177,7 +177,7 @@ class HostileInputFuzzTest {
         request.event().put("body", mutated);
         if (request.webhook() && signAgain) {
             ((ObjectNode) request.event().path("headers")).put("stripe-signature",
-                    StripeSignature.sign(mutated, StripeEvents.SECRET, clock.instant()));
+                    WebhookSignatures.sign(mutated, StripeEvents.SECRET, clock.instant()));
         }
         // THEN (an invalid body of a route that reads one must be refused)
         boolean mustRefuse = mutation.invalid() && request.readsBody() && !mutated.equals(body);

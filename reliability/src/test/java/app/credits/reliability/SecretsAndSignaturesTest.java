@@ -1,5 +1,6 @@
 package app.credits.reliability;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.checkout.StripeCheckout;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
@@ -15,7 +16,7 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
 import app.credits.reliability.support.StripeEvents;
-import app.credits.reliability.support.StripeStandIn;
+import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.reliability.support.Tally;
 import app.credits.testkit.template.SamTemplate;
 import app.credits.testkit.template.SamTemplate.HttpRoute;
@@ -74,7 +75,7 @@ class SecretsAndSignaturesTest {
         stripe = StripeStandIn.start();
         functions = Handlers.forTemplate(new Handlers.Wiring(world.ledger(), clock,
                 new Telemetry("credits", "Credits", logLines::add, Clock.systemUTC()),
-                Optional.of(StripeCheckout.create(STRIPE_KEY, Optional.of(stripe.base())))));
+                Optional.of(StripeCheckout.create(STRIPE_KEY, Optional.of(stripe.apiBase())))));
         Requests.fund(world.ledger(), ORG, 1_000);
         // Stack traces and stray prints go to the console: capture it too.
         out = System.out;
@@ -151,7 +152,7 @@ class SecretsAndSignaturesTest {
     void aSignatureDifferingInTheLastHexDigitIsRefusedAndWritesNothing() {
         // GIVEN a genuine purchase event, signed now
         String payload = Json.write(StripeEvents.checkoutCompleted("evt_tamper", "cs_tamper", ORG, 10, "pi_tamper"));
-        String header = StripeSignature.sign(payload, StripeEvents.SECRET, clock.instant());
+        String header = WebhookSignatures.sign(payload, StripeEvents.SECRET, clock.instant());
         char last = header.charAt(header.length() - 1);
         String tampered = header.substring(0, header.length() - 1) + (last == '0' ? '1' : '0');
         TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());

@@ -56,7 +56,7 @@ public final class Requests {
             Map.entry("POST /webhooks/stripe", (c, e) -> {
                 String payload = app.credits.runtime.Json.write(StripeEvents.checkoutCompleted("evt_" + c.unique(),
                         "cs_" + c.unique(), c.org(), 3, "pi_" + c.unique()));
-                return e.header("stripe-signature", app.credits.webhook.StripeSignature.sign(payload, StripeEvents.SECRET, c.now()))
+                return e.header("stripe-signature", app.credits.testkit.stripe.WebhookSignatures.sign(payload, StripeEvents.SECRET, c.now()))
                         .body(payload);
             }));
 

@@ -1,8 +1,8 @@
 package app.credits.reliability.support;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.runtime.Json;
 import app.credits.http.testing.Events;
-import app.credits.webhook.StripeSignature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Instant;
@@ -55,7 +55,7 @@ public final class StripeEvents {
 
     /** The API Gateway event delivering {@code payload} signed at {@code signedAt}. */
     public static Events delivery(String payload, Instant signedAt) {
-        return Events.http(ROUTE).noClaims().header("stripe-signature", StripeSignature.sign(payload, SECRET, signedAt))
+        return Events.http(ROUTE).noClaims().header("stripe-signature", WebhookSignatures.sign(payload, SECRET, signedAt))
                 .body(payload);
     }
 
