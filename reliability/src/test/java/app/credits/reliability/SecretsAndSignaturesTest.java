@@ -151,7 +151,7 @@ class SecretsAndSignaturesTest {
     @Test
     void aSignatureDifferingInTheLastHexDigitIsRefusedAndWritesNothing() {
         // GIVEN a genuine purchase event, signed now
-        String payload = Json.write(StripeEvents.checkoutCompleted("evt_tamper", "cs_tamper", ORG, 10, "pi_tamper"));
+        String payload = Json.write(StripeEvents.purchase(ORG, 10).completed());
         String header = WebhookSignatures.sign(payload, StripeEvents.SECRET, clock.instant());
         char last = header.charAt(header.length() - 1);
         String tampered = header.substring(0, header.length() - 1) + (last == '0' ? '1' : '0');
@@ -179,7 +179,7 @@ class SecretsAndSignaturesTest {
     @Test
     void aDeliveryReplayedPastTheThreeHundredSecondToleranceIsRefused() {
         // GIVEN a purchase event signed 301 seconds ago (a captured delivery, replayed later)
-        String payload = Json.write(StripeEvents.checkoutCompleted("evt_replay", "cs_replay", ORG, 10, "pi_replay"));
+        String payload = Json.write(StripeEvents.purchase(ORG, 10).completed());
         Instant now = clock.instant();
         TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
         // (stripe-java, like Stripe's own libraries, bounds only the age: a timestamp in the future proves the sender

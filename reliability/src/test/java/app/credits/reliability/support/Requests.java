@@ -54,8 +54,7 @@ public final class Requests {
             Map.entry("PUT /orgs/{orgId}/plan", (c, e) -> e.org(c.org())
                     .body("{\"package\":\"standard\",\"fixedUnitPrice\":null}")),
             Map.entry("POST /webhooks/stripe", (c, e) -> {
-                String payload = app.credits.runtime.Json.write(StripeEvents.checkoutCompleted("evt_" + c.unique(),
-                        "cs_" + c.unique(), c.org(), 3, "pi_" + c.unique()));
+                String payload = app.credits.runtime.Json.write(StripeEvents.purchase(c.org(), 3).completed());
                 return e.header("stripe-signature", app.credits.testkit.stripe.WebhookSignatures.sign(payload, StripeEvents.SECRET, c.now()))
                         .body(payload);
             }));
