@@ -21,6 +21,7 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Faults;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.StripeEvents;
+import app.credits.testkit.template.SamTemplate;
 import app.credits.reliability.support.Tally;
 import app.credits.submissions.SubmissionsFunction;
 import app.credits.webhook.StripeWebhookFunction;
@@ -305,10 +306,9 @@ class DynamoFaultsTest {
     @org.junit.jupiter.api.Test
     void productionClientGivesUpWithinTheFunctionTimeout() throws Exception {
         // GIVEN the functions' Timeout in template.yaml (Globals) and the client a deployed function builds
-        String template = java.nio.file.Files.readString(app.credits.testkit.Repository.root().resolve("template.yaml"));
-        java.util.regex.Matcher timeout = java.util.regex.Pattern.compile("(?m)^    Timeout: (\\d+)").matcher(template);
-        assertTrue(timeout.find(), "Globals.Function.Timeout in template.yaml");
-        Duration functionTimeout = Duration.ofSeconds(Long.parseLong(timeout.group(1)));
+        var timeout = SamTemplate.ofRepository().root().path("Globals").path("Function").path("Timeout");
+        assertTrue(timeout.isInt(), "Globals.Function.Timeout in template.yaml");
+        Duration functionTimeout = Duration.ofSeconds(timeout.asInt());
         try (DynamoDbClient client = productionClient()) {
             // THEN the client gives up (and the handler answers 503) before Lambda kills the invocation
             Optional<Duration> callTimeout = client.serviceClientConfiguration().overrideConfiguration().apiCallTimeout();
