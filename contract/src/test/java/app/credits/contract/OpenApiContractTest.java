@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.credits.contract.OpenApiDoc.Operation;
-import app.credits.contract.SamTemplate.HttpRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,7 +37,7 @@ class OpenApiContractTest {
     @BeforeAll
     static void load() {
         doc = OpenApiDoc.load();
-        template = SamTemplate.load();
+        template = SamTemplate.ofRepository();
     }
 
     @Test
@@ -50,13 +51,13 @@ class OpenApiContractTest {
             }
         });
         assertTrue(twice.isEmpty(), "documented twice: " + twice);
-        Set<String> declared = template.httpRoutes().stream().map(HttpRoute::key).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> declared = template.httpRoutes().stream().map(HttpRoute::routeKey).collect(Collectors.toCollection(TreeSet::new));
 
         assertEquals(declared, documented, "routes in template.yaml vs docs/openapi.yaml");
 
         // and each is documented as served by the function that serves it
         template.httpRoutes().forEach(r -> assertEquals(template.moduleDir(r.functionId()).orElseThrow(),
-                doc.operation(r.key()).node().path("x-credits-function").asText(), r.key() + " x-credits-function"));
+                doc.operation(r.routeKey()).node().path("x-credits-function").asText(), r.routeKey() + " x-credits-function"));
     }
 
     @Test

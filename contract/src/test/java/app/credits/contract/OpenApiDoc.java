@@ -1,5 +1,6 @@
 package app.credits.contract;
 
+import app.credits.testkit.template.CloudFormationYaml;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;

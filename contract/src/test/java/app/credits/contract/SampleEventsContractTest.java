@@ -1,11 +1,13 @@
 package app.credits.contract;
 
+import app.credits.testkit.template.CloudFormationYaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import app.credits.contract.SamTemplate.HttpRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,7 +39,7 @@ class SampleEventsContractTest {
 
     @BeforeAll
     static void load() {
-        template = SamTemplate.load();
+        template = SamTemplate.ofRepository();
         doc = OpenApiDoc.load();
         Path root = RepoLayout.file("events");
         try (Stream<Path> files = Files.walk(root)) {
@@ -53,8 +55,8 @@ class SampleEventsContractTest {
     @Test
     void everyEventFileMatchesADeclaredRoute() {
         Map<String, HttpRoute> routes = new TreeMap<>();
-        template.httpRoutes().forEach(r -> routes.put(r.key(), r));
-        Set<String> handlers = template.functions().keySet().stream().map(template::handlerClass).collect(Collectors.toSet());
+        template.httpRoutes().forEach(r -> routes.put(r.routeKey(), r));
+        Set<String> handlers = template.functionIds().stream().map(template::handlerClass).collect(Collectors.toSet());
         int checked = 0;
 
         for (var entry : events.entrySet()) {
@@ -126,8 +128,8 @@ class SampleEventsContractTest {
                 .map(e -> e.path("routeKey").asText()).collect(Collectors.toSet());
         List<String> missing = new ArrayList<>();
         template.httpRoutes().forEach(r -> {
-            if (!r.key().equals(ContractData.WEBHOOK_ROUTE) && !sampled.contains(r.key())) {
-                missing.add(r.key());
+            if (!r.routeKey().equals(ContractData.WEBHOOK_ROUTE) && !sampled.contains(r.routeKey())) {
+                missing.add(r.routeKey());
             }
         });
         assertTrue(missing.isEmpty(), "routes without a sample event: " + missing);
@@ -177,7 +179,7 @@ class SampleEventsContractTest {
             assertEquals("Scheduled Event", event.path("detail-type").asText(), name + " detail-type");
             assertEquals("aws.events", event.path("source").asText(), name + " source");
             String dir = file.getName(0).toString();
-            String functionId = template.functions().keySet().stream()
+            String functionId = template.functionIds().stream()
                     .filter(id -> template.moduleDir(id).orElse("").equals(dir)).findFirst()
                     .orElseGet(() -> fail(name + ": no function ships functions/" + dir));
             assertFalse(template.eventsOfType(functionId, "Schedule", "ScheduleV2").isEmpty(),

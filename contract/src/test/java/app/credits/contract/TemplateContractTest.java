@@ -1,5 +1,6 @@
 package app.credits.contract;
 
+import app.credits.testkit.template.CloudFormationYaml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import app.credits.contract.ContractData.FunctionSpec;
 import app.credits.contract.ContractData.Index;
 import app.credits.contract.ContractData.KeyAttribute;
-import app.credits.contract.SamTemplate.HttpRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
@@ -37,7 +39,7 @@ class TemplateContractTest {
 
     @BeforeAll
     static void load() throws Exception {
-        template = SamTemplate.load();
+        template = SamTemplate.ofRepository();
         samSchemaNode = CloudFormationYaml.JSON.readTree(
                 RepoLayout.sharedDir().resolve("schemas/sam.schema.json").toFile());
         // The SAM schema declares draft-04.
@@ -98,7 +100,7 @@ class TemplateContractTest {
     @Test
     void everyFunctionUsesJava25WithSnapStartAndJsonLogs() {
         assertFalse(template.functions().isEmpty(), "no functions in template.yaml");
-        template.functions().keySet().forEach(id -> {
+        template.functionIds().forEach(id -> {
             assertEquals("java25", template.effectiveFunctionProperty(id, "Runtime").asText(), id + " Runtime");
             assertEquals(List.of("x86_64"),
                     SamTemplate.textList(template.effectiveFunctionProperty(id, "Architectures")), id + " Architectures");
@@ -123,7 +125,7 @@ class TemplateContractTest {
     @Test
     void everyFunctionShipsItsOwnJarWithTheAgreedHandlerAndRoutes() {
         Map<String, String> functionIdByDir = new HashMap<>();
-        template.functions().keySet().forEach(id -> {
+        template.functionIds().forEach(id -> {
             String dir = template.moduleDir(id).orElseGet(() -> fail(id + ": CodeUri must be functions/<dir>/target/<dir>.jar, is "
                     + template.effectiveFunctionProperty(id, "CodeUri")));
             assertEquals(null, functionIdByDir.put(dir, id), "two functions ship " + dir);
@@ -136,7 +138,7 @@ class TemplateContractTest {
             assertEquals(spec.handlerClass() + "::handleRequest",
                     template.effectiveFunctionProperty(id, "Handler").asText(), id + " Handler");
             Set<String> routes = template.httpRoutes().stream()
-                    .filter(r -> r.functionId().equals(id)).map(HttpRoute::key).collect(Collectors.toSet());
+                    .filter(r -> r.functionId().equals(id)).map(HttpRoute::routeKey).collect(Collectors.toSet());
             assertEquals(spec.routes(), routes, id + " routes");
         }
     }
@@ -145,16 +147,16 @@ class TemplateContractTest {
     void everyHttpRouteIsDeclaredOnce() {
         List<HttpRoute> routes = template.httpRoutes();
         Set<String> seen = new HashSet<>();
-        List<String> duplicates = routes.stream().map(HttpRoute::key).filter(k -> !seen.add(k)).toList();
+        List<String> duplicates = routes.stream().map(HttpRoute::routeKey).filter(k -> !seen.add(k)).toList();
         assertTrue(duplicates.isEmpty(), "routes declared more than once: " + duplicates);
 
         Set<String> apis = template.resourcesOfType("AWS::Serverless::HttpApi").keySet();
         assertEquals(Set.of("CreditsApi"), apis, "one HTTP API");
         routes.forEach(r -> {
             assertEquals(Map.of("Ref", "CreditsApi"), CloudFormationYaml.JSON.convertValue(r.properties().path("ApiId"), Map.class),
-                    r.key() + " must be on CreditsApi (else SAM makes an implicit API without the authorizer)");
-            assertTrue(r.path().matches("(/([a-z][a-z0-9-]*|\\{[A-Za-z]+}))+"), r.key() + ": malformed path");
-            assertTrue(Set.of("GET", "POST", "PUT", "DELETE").contains(r.method()), r.key() + ": method");
+                    r.routeKey() + " must be on CreditsApi (else SAM makes an implicit API without the authorizer)");
+            assertTrue(r.path().matches("(/([a-z][a-z0-9-]*|\\{[A-Za-z]+}))+"), r.routeKey() + ": malformed path");
+            assertTrue(Set.of("GET", "POST", "PUT", "DELETE").contains(r.method()), r.routeKey() + ": method");
         });
 
         Set<String> contractRoutes = ContractData.FUNCTIONS.stream()
@@ -176,11 +178,11 @@ class TemplateContractTest {
 
         for (HttpRoute route : template.httpRoutes()) {
             String authorizer = route.properties().path("Auth").path("Authorizer").asText("");
-            if (route.key().equals(ContractData.WEBHOOK_ROUTE)) {
+            if (route.routeKey().equals(ContractData.WEBHOOK_ROUTE)) {
                 assertEquals("NONE", authorizer, "the Stripe webhook is authenticated by its signature, not a JWT");
             } else {
                 assertTrue(authorizer.isEmpty() || authorizer.equals(defaultAuthorizer),
-                        route.key() + " must use the JWT authorizer, has " + authorizer);
+                        route.routeKey() + " must use the JWT authorizer, has " + authorizer);
             }
         }
     }
@@ -192,7 +194,7 @@ class TemplateContractTest {
         assertFalse(secret.find(), () -> "Stripe secret-looking literal in template.yaml: "
                 + text.substring(secret.start(), Math.min(text.length(), secret.start() + 20)));
 
-        template.functions().keySet().forEach(id -> {
+        template.functionIds().forEach(id -> {
             assertTrue(template.environmentVariable(id, "STRIPE_API_KEY").isMissingNode(), id + ": plain STRIPE_API_KEY");
             assertTrue(template.environmentVariable(id, "STRIPE_WEBHOOK_SECRET").isMissingNode(),
                     id + ": plain STRIPE_WEBHOOK_SECRET");
@@ -209,7 +211,7 @@ class TemplateContractTest {
     void policiesAreLeastPrivilege() {
         Map<String, Set<String>> ssmParamsByFunction = new HashMap<>();
         Set<String> emailSenders = new HashSet<>();
-        template.functions().keySet().forEach(id -> template.policyStatements(id).forEach(statement -> {
+        template.functionIds().forEach(id -> template.policyStatements(id).forEach(statement -> {
             List<String> actions = SamTemplate.textList(statement.path("Action"));
             List<String> resources = SamTemplate.textList(statement.path("Resource"));
             assertEquals("Allow", statement.path("Effect").asText(), id + " statement effect");
@@ -238,7 +240,7 @@ class TemplateContractTest {
         assertEquals(List.of("DynamoDBReadPolicy"), template.policyTemplates(functionIdOf("balance")),
                 "balance only reads");
         List<String> samPolicyTemplates = new ArrayList<>();
-        template.functions().keySet().forEach(id -> samPolicyTemplates.addAll(template.policyTemplates(id)));
+        template.functionIds().forEach(id -> samPolicyTemplates.addAll(template.policyTemplates(id)));
         assertTrue(samPolicyTemplates.stream().noneMatch(p -> p.contains("FullAccess") || p.contains("CrudPolicy")),
                 "no broad managed/SAM policies: " + samPolicyTemplates);
     }
@@ -327,7 +329,7 @@ class TemplateContractTest {
     }
 
     private static String functionIdOf(String moduleDir) {
-        return template.functions().keySet().stream()
+        return template.functionIds().stream()
                 .filter(id -> template.moduleDir(id).orElse("").equals(moduleDir))
                 .findFirst().orElseGet(() -> fail("no function ships functions/" + moduleDir));
     }

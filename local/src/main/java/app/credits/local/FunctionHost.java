@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import app.credits.runtime.LocalContext;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 

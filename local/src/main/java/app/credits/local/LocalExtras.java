@@ -7,30 +7,38 @@ import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Quote;
 import app.credits.ledger.Times;
+import app.credits.checkout.StripeCheckout;
+import app.credits.testkit.ses.SesEmulator;
+import app.credits.testkit.stripe.CheckoutPayment;
+import app.credits.testkit.stripe.StripeStandIn;
+import app.credits.testkit.stripe.TestCards;
+import app.credits.testkit.stripe.Webhooks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * The routes only the local runner has ({@code /_local/...}, see "The local runner" in API.md): mint a token, run
- * the scheduled check now, list the emails sent, and pay for credits the way Stripe would tell us about it.
+ * The routes only the local runner has ({@code /_local/...}, see "The local runner" and "The local runner's Stripe"
+ * in API.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
+ * (its API under {@code /_local/stripe}, its hosted Checkout page under {@code /_local/checkout/}), and pay for
+ * credits the way a buyer on Stripe's page would.
  */
 public final class LocalExtras implements LocalServer.Extras {
+    /** STRIPE_API_BASE of the functions the runner hosts. */
+    public static final String STRIPE_API_PREFIX = "/_local/stripe";
+    public static final String CHECKOUT_PAGE_PREFIX = "/_local/checkout/";
+    /** The Stripe key the hosted functions use when no Stripe account is configured (the stand-in takes any sk_test_). */
+    public static final String LOCAL_STRIPE_API_KEY = "sk_test_credits_local";
     private static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
     private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
@@ -49,25 +57,30 @@ public final class LocalExtras implements LocalServer.Extras {
     private final Mailbox mailbox;
     private final Ledger ledger;
     private final Environment environment;
-    private final StripeDelivery stripe;
-    private final LocalCheckout checkout;
+    private final StripeStandIn stripe;
 
+    /** {@code stripe}: the stand-in served at {@link #STRIPE_API_PREFIX} and {@link #CHECKOUT_PAGE_PREFIX}. */
     public LocalExtras(Jwt jwt, ScheduledCheck check, Mailbox mailbox, Ledger ledger, Environment environment,
-                       String webhookSecret, Supplier<URI> webhookUrl, String runnerUrl, Clock clock) {
+                       StripeStandIn stripe) {
         this.jwt = jwt;
         this.check = check;
         this.mailbox = mailbox;
         this.ledger = ledger;
         this.environment = environment;
-        this.stripe = new StripeDelivery(webhookSecret, webhookUrl, clock);
-        this.checkout = new LocalCheckout(stripe, runnerUrl);
+        this.stripe = stripe;
     }
 
     @Override
-    public Optional<LocalServer.Reply> handle(String method, String path, Map<String, List<String>> headers, byte[] body)
-            throws Exception {
-        if (path.startsWith(LocalCheckout.API_PREFIX + "/") || path.startsWith(LocalCheckout.PAGE_PREFIX)) {
-            return checkout.handle(method, path, headers, body);
+    public Optional<LocalServer.Reply> handle(String method, String path, String rawQuery,
+                                              Map<String, List<String>> headers, byte[] body) throws Exception {
+        if (path.startsWith(STRIPE_API_PREFIX + "/")) {
+            // Faults are never configured here, so the stand-in always answers.
+            return Optional.of(stripe.serveApi(method, path.substring(STRIPE_API_PREFIX.length()), rawQuery, headers, body)
+                    .map(LocalExtras::reply)
+                    .orElseGet(() -> LocalServer.Reply.error(502, "unavailable", "stripe_dropped", "no answer")));
+        }
+        if (path.startsWith(CHECKOUT_PAGE_PREFIX)) {
+            return Optional.of(reply(stripe.serveCheckoutPage(method, path.substring(CHECKOUT_PAGE_PREFIX.length()), body)));
         }
         return Optional.ofNullable(switch (method + " " + path) {
             case "POST /_local/token" -> token(body);
@@ -126,10 +139,13 @@ public final class LocalExtras implements LocalServer.Extras {
     }
 
     /**
-     * Pays for {@code credits} at the org's current quote and delivers the signed {@code checkout.session.completed}
-     * event to {@code POST /webhooks/stripe} over HTTP, exactly as Stripe does after a hosted Checkout succeeds.
+     * Pays for {@code credits} at the org's current quote as a buyer on Stripe's page would: a Checkout Session made
+     * with the checkout function's parameters, paid on the stand-in, whose {@code checkout.session.completed} (and
+     * the other events of the payment) the stand-in signs and POSTs to {@code /webhooks/stripe}. {@code saveCard}
+     * (a Stripe test card) keeps the card on the org's Stripe Customer for later off-session payments;
+     * {@code deliver: false} records the paid session and its events without ever sending the webhooks.
      */
-    private LocalServer.Reply simulatePurchase(byte[] body) throws IOException, InterruptedException {
+    private LocalServer.Reply simulatePurchase(byte[] body) {
         ObjectNode request;
         try {
             request = object(body);
@@ -156,44 +172,109 @@ public final class LocalExtras implements LocalServer.Extras {
             return invalid("invalid_field", "email must be an email address");
         }
         String email = emailNode.isTextual() ? emailNode.asText() : "billing@example.com";
+        JsonNode saveCardNode = request.path("saveCard");
+        Optional<String> saveCard = saveCardNode.isTextual() ? Optional.of(saveCardNode.asText()) : Optional.empty();
+        if ((!saveCardNode.isMissingNode() && !saveCardNode.isNull() && !saveCardNode.isTextual())
+                || saveCard.filter(card -> !card.startsWith("pm_card_") || TestCards.byToken(card).isEmpty()).isPresent()) {
+            return invalid("invalid_field", "saveCard must be one of Stripe's test cards, e.g. pm_card_visa,"
+                    + " pm_card_chargeDeclined, pm_card_chargeDeclinedInsufficientFunds, pm_card_authenticationRequired");
+        }
+        JsonNode deliverNode = request.path("deliver");
+        if (!deliverNode.isMissingNode() && !deliverNode.isNull() && !deliverNode.isBoolean()) {
+            return invalid("invalid_field", "deliver must be true or false");
+        }
+        boolean deliver = deliverNode.asBoolean(true);
 
         Account account = ledger.account(OrgId.of(orgId));
         Quote quote = environment.pricing().quote(credits, account.lifetimePurchased(), account.plan().fixedUnitPrice());
-        var paid = new StripeDelivery.PaidSession("cs_test_local_" + StripeDelivery.random(24),
-                "pi_local_" + StripeDelivery.random(24), orgId, credits, quote.unitPrice().amount(), quote.total(), email,
-                "http://127.0.0.1/billing?checkout=success", "http://127.0.0.1/billing?checkout=cancel");
-        StripeDelivery.Delivered delivered = stripe.deliverCompleted(paid);
+        Map<String, String> params = checkoutSessionParams(orgId, quote);
+        Optional<String> customer = saveCard.map(card -> orgCustomer(orgId, email));
+        customer.ifPresent(id -> {
+            params.put("customer", id);
+            params.put("payment_intent_data[setup_future_usage]", "off_session");
+        });
+        ObjectNode session = stripe.createCheckoutSession(params);
+        CheckoutPayment payment = CheckoutPayment.card(saveCard.orElse(TestCards.VISA)).email(email);
+        ObjectNode paid = stripe.payCheckoutSession(session.path("id").asText(), deliver ? payment : payment.withoutWebhooks());
 
+        String eventId = stripe.events("checkout.session.completed").stream()
+                .filter(e -> e.path("data").path("object").path("id").asText().equals(paid.path("id").asText()))
+                .findFirst().orElseThrow().path("id").asText();
         ObjectNode answer = ApiGatewayEvents.JSON.createObjectNode();
-        answer.put("checkoutSessionId", paid.sessionId());
-        answer.put("eventId", delivered.eventId());
-        answer.put("paymentIntentId", paid.paymentIntentId());
+        answer.put("checkoutSessionId", paid.path("id").asText());
+        answer.put("eventId", eventId);
+        answer.put("paymentIntentId", paid.path("payment_intent").asText());
         answer.put("credits", credits);
         answer.putObject("amountTotal").put("amount", quote.total().amount()).put("currency", quote.total().currency());
-        answer.putObject("webhook").put("status", delivered.status()).set("body", delivered.body());
-        int status = delivered.status() / 100 == 2 ? 200 : delivered.status();
-        return LocalServer.Reply.json(status, answer);
+        if (customer.isPresent()) {
+            answer.put("customerId", customer.get());
+            JsonNode pm = stripe.object(stripe.object(paid.path("payment_intent").asText()).orElseThrow()
+                    .path("payment_method").asText()).orElseThrow();
+            answer.putObject("savedCard").put("paymentMethodId", pm.path("id").asText())
+                    .put("brand", pm.path("card").path("brand").asText()).put("last4", pm.path("card").path("last4").asText())
+                    .put("expMonth", pm.path("card").path("exp_month").asInt()).put("expYear", pm.path("card").path("exp_year").asInt());
+        }
+        answer.put("delivered", deliver);
+        Optional<Webhooks.Attempt> attempt = stripe.webhooks().attempts(eventId).stream().reduce((first, last) -> last);
+        if (attempt.isEmpty()) {
+            answer.putNull("webhook");
+            return LocalServer.Reply.json(200, answer);
+        }
+        JsonNode webhookBody;
+        try {
+            webhookBody = ApiGatewayEvents.JSON.readTree(attempt.get().answer().body());
+        } catch (IOException notJson) {
+            webhookBody = ApiGatewayEvents.JSON.getNodeFactory().textNode(attempt.get().answer().body());
+        }
+        int status = attempt.get().answer().status();
+        answer.putObject("webhook").put("status", status).set("body", webhookBody);
+        return LocalServer.Reply.json(attempt.get().succeeded() ? 200 : status == 0 ? 502 : status, answer);
+    }
+
+    /** The parameters the checkout function's StripeCheckout sends for this order (its form encoding). */
+    private static Map<String, String> checkoutSessionParams(String orgId, Quote quote) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("mode", "payment");
+        params.put("client_reference_id", orgId);
+        params.put("success_url", "http://127.0.0.1/billing?checkout=success");
+        params.put("cancel_url", "http://127.0.0.1/billing?checkout=cancel");
+        params.put("line_items[0][quantity]", Long.toString(quote.credits()));
+        params.put("line_items[0][price_data][currency]", quote.unitPrice().currency());
+        params.put("line_items[0][price_data][unit_amount]", Long.toString(quote.unitPrice().amount()));
+        params.put("line_items[0][price_data][product_data][name]", StripeCheckout.PRODUCT_NAME);
+        for (String prefix : new String[] {"metadata", "payment_intent_data[metadata]"}) {
+            params.put(prefix + "[org_id]", orgId);
+            params.put(prefix + "[credits]", Long.toString(quote.credits()));
+            params.put(prefix + "[unit_amount]", Long.toString(quote.unitPrice().amount()));
+        }
+        return params;
+    }
+
+    /** The org's Stripe Customer (the newest whose metadata names it), made on first need. */
+    private String orgCustomer(String orgId, String email) {
+        return stripe.objects("customer").stream()
+                .filter(c -> orgId.equals(c.path("metadata").path("org_id").asText()))
+                .findFirst()
+                .orElseGet(() -> stripe.createCustomer(Map.of("email", email, "metadata[org_id]", orgId)))
+                .path("id").asText();
+    }
+
+    private static LocalServer.Reply reply(StripeStandIn.Served served) {
+        return new LocalServer.Reply(served.status(), served.headers(), served.body());
     }
 
     /** Emails from the SES emulator's {@code GET /store}, newest first. */
     public static Mailbox sesStore(URI sesEndpoint) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         return () -> {
-            HttpResponse<String> store = client.send(HttpRequest.newBuilder(sesEndpoint.resolve("/store"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (store.statusCode() != 200) {
-                throw new IOException("the SES emulator at " + sesEndpoint + " answered " + store.statusCode() + " to GET /store");
-            }
-            JsonNode emails = ApiGatewayEvents.JSON.readTree(store.body()).path("emails");
-            java.util.List<JsonNode> newestFirst = new java.util.ArrayList<>();
-            for (JsonNode e : emails) {
+            List<JsonNode> newestFirst = new ArrayList<>();
+            for (SesEmulator.SentEmail e : SesEmulator.emailsAt(sesEndpoint)) {
                 ObjectNode email = ApiGatewayEvents.JSON.createObjectNode();
-                email.set("to", e.path("destination").path("to"));
-                email.set("from", e.path("from"));
-                email.set("subject", e.path("subject"));
-                email.set("text", e.path("body").path("text"));
-                email.set("html", e.path("body").path("html"));
-                email.put("sentAt", Times.format(Instant.ofEpochSecond(e.path("at").asLong())));
+                email.set("to", ApiGatewayEvents.JSON.valueToTree(e.to()));
+                email.put("from", e.from());
+                email.put("subject", e.subject());
+                email.put("text", e.text());
+                email.put("html", e.html());
+                email.put("sentAt", Times.format(e.at()));
                 newestFirst.addFirst(email);
             }
             return newestFirst;

@@ -1,5 +1,7 @@
 package app.credits.local;
 
+import app.credits.testkit.stripe.StripeStandIn;
+import app.credits.testkit.template.SamTemplate;
 import app.credits.emulator.DynamoDbEmulator;
 import app.credits.emulator.EmulatorOptions;
 import app.credits.runtime.DynamoClients;
@@ -126,7 +128,7 @@ public final class LocalRunner implements AutoCloseable {
     private void startOrThrow() {
         try {
             template = SamTemplate.read(config.template());
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw new StartupFailure("cannot read " + config.template() + ": " + e.getMessage());
         }
         // The HTTP port first: a second runner should fail on it before touching the data dir.
@@ -201,8 +203,11 @@ public final class LocalRunner implements AutoCloseable {
         executor = Executors.newVirtualThreadPerTaskExecutor();
         functions = new FunctionHost(template, special, executor, functionsOut, System.err);
         jwt = new Jwt(config.jwtSecret(), LocalConfig.TOKEN_ISSUER, LocalConfig.TOKEN_AUDIENCE, clock);
-        LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, mailbox, ledger, Environment.of(env),
-                config.webhookSecret(), () -> URI.create(url() + webhookPath()), url(), clock);
+        // The test kit's Stripe stand-in, served under /_local/stripe; its webhooks go to our own webhook route.
+        StripeStandIn stripe = StripeStandIn.embedded(clock, url() + LocalExtras.STRIPE_API_PREFIX,
+                url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
+        stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
+        LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, mailbox, ledger, Environment.of(env), stripe);
         server = new LocalServer(httpServer, new Router(template), template.cors(), functions, jwt, extras, clock, console,
                 executor);
         server.start();
@@ -226,9 +231,9 @@ public final class LocalRunner implements AutoCloseable {
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Credits");
         config.sesEndpoint().ifPresent(ses -> env.put("SES_ENDPOINT", ses));
         if (config.env("STRIPE_API_KEY").isEmpty() && config.env("STRIPE_API_KEY_PARAM").isEmpty()) {
-            // No Stripe account configured: the checkout function talks to the runner's Checkout stand-in.
-            env.put("STRIPE_API_KEY", LocalCheckout.LOCAL_API_KEY);
-            env.put("STRIPE_API_BASE", url() + LocalCheckout.API_PREFIX);
+            // No Stripe account configured: the functions talk to the Stripe stand-in the runner serves.
+            env.put("STRIPE_API_KEY", LocalExtras.LOCAL_STRIPE_API_KEY);
+            env.put("STRIPE_API_BASE", url() + LocalExtras.STRIPE_API_PREFIX);
         }
         Map<String, String> merged = new HashMap<>(config.environment());
         merged.putAll(env);
@@ -335,7 +340,8 @@ public final class LocalRunner implements AutoCloseable {
                 .append(webhookPath()).append("  (then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>)\n");
         b.append("              checkout via ").append(config.env("STRIPE_API_KEY").isPresent()
                 ? "Stripe with STRIPE_API_KEY" + config.env("STRIPE_API_BASE").map(base -> " at " + base).orElse("")
-                : "the local Checkout stand-in (" + url() + LocalCheckout.PAGE_PREFIX + "<session>)").append('\n');
+                : "the Stripe stand-in at " + url() + LocalExtras.STRIPE_API_PREFIX + " (pay at " + url()
+                        + LocalExtras.CHECKOUT_PAGE_PREFIX + "<session>)").append('\n');
         b.append("  functions'  logs in ").append(functionsLog).append('\n');
         b.append("\nAdmin token for ").append(DEMO_ORG).append(" (sub ").append(DEMO_ADMIN).append(", 24 h):\n");
         b.append("  export TOKEN=").append(token).append("\n\n");

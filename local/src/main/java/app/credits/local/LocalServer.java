@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -38,7 +39,8 @@ public final class LocalServer {
 
     /** The {@code /_local} routes: answer a request or empty if the path is not theirs. */
     public interface Extras {
-        Optional<Reply> handle(String method, String path, Map<String, List<String>> headers, byte[] body) throws Exception;
+        Optional<Reply> handle(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body)
+                throws Exception;
     }
 
     /** An answer: status, content type and body. */
@@ -105,7 +107,8 @@ public final class LocalServer {
                 } else if (isPreflight(exchange, method, origin)) {
                     reply = preflight(origin);
                 } else if (toExtras) {
-                    reply = extras.handle(method, rawPath, exchange.getRequestHeaders(), body).orElseGet(() -> notFound(method, rawPath));
+                    reply = extras.handle(method, rawPath, exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
+                            body).orElseGet(() -> notFound(method, rawPath));
                 } else {
                     reply = api(exchange, method, rawPath, body);
                 }

@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

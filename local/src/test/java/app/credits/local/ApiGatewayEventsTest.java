@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class ApiGatewayEventsTest {
 
         // THEN it has the shape of events/balance/get-balance.json (captured from API Gateway), field for field
         JsonNode sample = ApiGatewayEvents.JSON.readTree(Files.readString(
-                SamTemplateTest.REPO.resolve("events/balance/get-balance.json")));
+                RunnerProcess.REPO.resolve("events/balance/get-balance.json")));
         assertEquals(fieldNames(sample), fieldNames(event).stream().filter(f -> !f.startsWith("cookies")
                 && !f.startsWith("queryStringParameters")).collect(java.util.stream.Collectors.toCollection(TreeSet::new)));
         // AND its values are API Gateway's
@@ -92,7 +93,7 @@ class ApiGatewayEventsTest {
     void aScheduledEventIsEventBridges() throws Exception {
         JsonNode event = ApiGatewayEvents.JSON.readTree(ApiGatewayEvents.scheduledEvent("LowCreditCheckFunction", "us-east-1", NOW));
         JsonNode sample = ApiGatewayEvents.JSON.readTree(Files.readString(
-                SamTemplateTest.REPO.resolve("events/low-credit-check/scheduled.json")));
+                RunnerProcess.REPO.resolve("events/low-credit-check/scheduled.json")));
         assertEquals(fieldNames(sample), fieldNames(event));
         assertEquals("Scheduled Event", event.path("detail-type").asText());
         assertEquals("2026-11-23T18:04:05Z", event.path("time").asText());

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,71 @@ class LocalRunnerIT {
         try (RunnerProcess third = RunnerProcess.start(RunnerProcess.REPO, temp, "third", env, "--no-schedule")) {
             report("startup to first answer (restart after Ctrl-C): " + third.awaitFirstAnswer(STARTUP) + " ms");
         }
+    }
+
+    @Test
+    void aSimulatedPurchaseSavesTheOrgsCardForLaterAndCanLeaveItsWebhookUndelivered() throws Exception {
+        Map<String, String> env = RunnerProcess.env("PORT", RunnerProcess.freePort(), "DYNAMODB_PORT", RunnerProcess.freePort());
+        try (RunnerProcess runner = RunnerProcess.start(RunnerProcess.REPO, temp, "stripe", env, "--in-memory", "--no-schedule")) {
+            runner.awaitFirstAnswer(STARTUP);
+            String admin = runner.token("user_admin_e2e", ORG, "admin");
+
+            // WHEN a purchase saves a card that will be declined for insufficient funds
+            JsonNode saved = runner.call(200, "POST", "/_local/simulate-purchase", null, "{\"orgId\":\"" + ORG
+                    + "\",\"credits\":5,\"email\":\"billing@e2e.example\",\"saveCard\":\"pm_card_chargeDeclinedInsufficientFunds\"}");
+
+            // THEN the purchase is credited through the webhook, and the org's Stripe Customer keeps that card
+            assertEquals(200, saved.path("webhook").path("status").asInt(), saved.toString());
+            assertEquals("5", runner.call(200, "GET", "/orgs/" + ORG + "/balance", admin, null).path("balance").asText());
+            String customer = saved.path("customerId").asText();
+            assertTrue(customer.startsWith("cus_"), saved.toString());
+            assertEquals("9995", saved.path("savedCard").path("last4").asText());
+            JsonNode cards = stripe(runner, "GET", "/v1/customers/" + customer + "/payment_methods", null, 200).path("data");
+            assertEquals(1, cards.size(), cards.toString());
+            assertEquals(saved.path("savedCard").path("paymentMethodId").asText(), cards.get(0).path("id").asText());
+            // AND charging it off-session through the runner's Stripe is declined as Stripe declines it
+            JsonNode declined = stripe(runner, "POST", "/v1/payment_intents", "amount=2900&currency=usd&customer=" + customer
+                    + "&payment_method=" + cards.get(0).path("id").asText() + "&confirm=true&off_session=true", 402);
+            assertEquals("insufficient_funds", declined.path("error").path("decline_code").asText(), declined.toString());
+            assertEquals("requires_payment_method", declined.path("error").path("payment_intent").path("status").asText());
+            // AND the next saved card goes on the same customer
+            JsonNode again = runner.call(200, "POST", "/_local/simulate-purchase", null,
+                    "{\"orgId\":\"" + ORG + "\",\"credits\":1,\"saveCard\":\"pm_card_visa\"}");
+            assertEquals(customer, again.path("customerId").asText());
+
+            // WHEN a purchase is paid but its webhook is never delivered
+            JsonNode undelivered = runner.call(200, "POST", "/_local/simulate-purchase", null,
+                    "{\"orgId\":\"" + ORG + "\",\"credits\":3,\"deliver\":false}");
+
+            // THEN nothing is credited, and Stripe lists the paid session's event among the undelivered ones
+            assertFalse(undelivered.path("delivered").asBoolean(true), undelivered.toString());
+            assertTrue(undelivered.path("webhook").isNull(), undelivered.toString());
+            assertEquals("6", runner.call(200, "GET", "/orgs/" + ORG + "/balance", admin, null).path("balance").asText());
+            JsonNode events = stripe(runner, "GET",
+                    "/v1/events?type=checkout.session.completed&delivery_success=false", null, 200).path("data");
+            assertEquals(1, events.size(), events.toString());
+            assertEquals(undelivered.path("checkoutSessionId").asText(), events.get(0).path("data").path("object").path("id").asText());
+            assertEquals("paid", events.get(0).path("data").path("object").path("payment_status").asText());
+            // AND a card that is not one of Stripe's test cards is refused
+            assertEquals("invalid_request", runner.call(400, "POST", "/_local/simulate-purchase", null,
+                    "{\"orgId\":\"" + ORG + "\",\"credits\":1,\"saveCard\":\"pm_nope\"}").path("error").path("type").asText());
+        }
+    }
+
+    /** A call to the runner's Stripe stand-in, as stripe-java sends it (form body, secret key). */
+    private static JsonNode stripe(RunnerProcess runner, String method, String path, String form, int status) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + runner.port
+                        + "/_local/stripe" + path))
+                .header("Authorization", "Bearer sk_test_local_it")
+                .method(method, form == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(form));
+        if (form != null) {
+            request.header("Content-Type", "application/x-www-form-urlencoded");
+        }
+        HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(request.build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, answer.statusCode(), answer.body());
+        return RunnerProcess.JSON.readTree(answer.body());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.template.SamTemplate;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

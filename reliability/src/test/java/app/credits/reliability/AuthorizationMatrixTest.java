@@ -12,10 +12,10 @@ import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
-import app.credits.reliability.support.StripeStandIn;
+import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.reliability.support.Tally;
-import app.credits.reliability.support.TemplateRoutes;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import app.credits.checkout.StripeCheckout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,7 +76,7 @@ class AuthorizationMatrixTest {
         world = TestDynamo.world(CLOCK);
         stripe = StripeStandIn.start();
         functions = Handlers.forTemplate(new Handlers.Wiring(world.ledger(), CLOCK, new TestTelemetry().telemetry(),
-                Optional.of(StripeCheckout.create("sk_test_reliability", Optional.of(stripe.base())))));
+                Optional.of(StripeCheckout.create("sk_test_reliability", Optional.of(stripe.apiBase())))));
         Requests.fund(world.ledger(), OWN, 10_000);
         Requests.fund(world.ledger(), OTHER, 10_000);
     }
@@ -91,7 +91,7 @@ class AuthorizationMatrixTest {
     void everyDeployedRouteHasARowInTheRolesTableAndEveryRowIsDeployed() {
         // GIVEN the routes template.yaml deploys
         Set<String> deployed = new TreeSet<>();
-        TemplateRoutes.all().forEach(r -> deployed.add(r.key()));
+        SamTemplate.ofRepository().httpRoutes().forEach(r -> deployed.add(r.routeKey()));
 
         // THEN each has its expected roles here, and no row names a route that is not deployed
         Set<String> missing = new TreeSet<>(deployed);
@@ -106,19 +106,19 @@ class AuthorizationMatrixTest {
     void eachHandlerServesExactlyItsTemplateRoutesBehindTheSameAuthorizer() {
         // GIVEN each handler class of the template, as Lambda would load it
         List<String> problems = new ArrayList<>();
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             HttpFunction function = functions.get(route.handlerClass());
-            Optional<Route> declared = function.routes().stream().filter(r -> r.key().equals(route.key())).findFirst();
+            Optional<Route> declared = function.routes().stream().filter(r -> r.key().equals(route.routeKey())).findFirst();
             // THEN the handler declares the route, with a JWT exactly when API Gateway's authorizer guards it
             if (declared.isEmpty()) {
-                problems.add(route.handlerClass() + " does not serve " + route.key() + " (API Gateway would route it there)");
+                problems.add(route.handlerClass() + " does not serve " + route.routeKey() + " (API Gateway would route it there)");
             } else if (declared.get().authenticated() != route.jwt()) {
-                problems.add(route.key() + ": template jwt=" + route.jwt() + ", handler authenticated=" + declared.get().authenticated());
+                problems.add(route.routeKey() + ": template jwt=" + route.jwt() + ", handler authenticated=" + declared.get().authenticated());
             }
         }
         // AND no handler serves a route API Gateway never sends it
         functions.forEach((name, function) -> function.routes().forEach(r -> {
-            if (TemplateRoutes.all().stream().noneMatch(t -> t.key().equals(r.key()) && t.handlerClass().equals(name))) {
+            if (SamTemplate.ofRepository().httpRoutes().stream().noneMatch(t -> t.routeKey().equals(r.key()) && t.handlerClass().equals(name))) {
                 problems.add(name + " declares " + r.key() + ", which template.yaml does not route to it");
             }
         }));
@@ -128,11 +128,11 @@ class AuthorizationMatrixTest {
     @Test
     void everyRouteRoleAndOrgCellAnswersAsApiMdsRolesTableSays() {
         List<String> failures = new ArrayList<>();
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             if (!route.jwt()) {
                 continue;
             }
-            Set<Role> allowedRoles = EXPECTED.get(route.key());
+            Set<Role> allowedRoles = EXPECTED.get(route.routeKey());
             for (Role role : Role.values()) {
                 for (boolean own : new boolean[]{true, false}) {
                     // GIVEN a valid request for this route, from this role, on its own org or another one
@@ -140,7 +140,7 @@ class AuthorizationMatrixTest {
                     String sub = role.wireName() + "_user";
                     Requests.Context context = new Requests.Context(world.ledger(), org, sub,
                             "c" + unique.incrementAndGet(), CLOCK.instant());
-                    Events event = Requests.recipe(route).build(context, Events.http(route.key()).claims(sub, OWN, role));
+                    Events event = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims(sub, OWN, role));
                     boolean allowed = allowedRoles.contains(role) && (own || role.actsOnAnyOrg());
                     TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
 
@@ -150,7 +150,7 @@ class AuthorizationMatrixTest {
                     TALLY.add(allowed ? "cellsAllowed" : "cellsDenied");
 
                     // THEN an allowed cell succeeds, a denied one is 403 in the contract's shape and writes nothing
-                    String cell = route.key() + " as " + role.wireName() + " of " + (own ? "its own org" : "another org");
+                    String cell = route.routeKey() + " as " + role.wireName() + " of " + (own ? "its own org" : "another org");
                     int status = response.statusCode();
                     if (allowed && (status < 200 || status > 299)) {
                         failures.add(cell + ": expected 2xx, got " + status + " " + response.body());
@@ -173,7 +173,7 @@ class AuthorizationMatrixTest {
     @Test
     void withoutUsableClaimsEveryJwtRouteAnswers401AndWritesNothing() {
         List<String> failures = new ArrayList<>();
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             if (!route.jwt()) {
                 continue;
             }
@@ -189,7 +189,7 @@ class AuthorizationMatrixTest {
                 Requests.Context context = new Requests.Context(world.ledger(), OWN, "x", "n" + unique.incrementAndGet(),
                         CLOCK.instant());
                 Events event = variant.getValue().apply(
-                        Requests.recipe(route).build(context, Events.http(route.key()).claims("x", OWN, STAFF)));
+                        Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("x", OWN, STAFF)));
                 TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
 
                 // WHEN it is sent
@@ -200,11 +200,11 @@ class AuthorizationMatrixTest {
                 // THEN 401 authentication, nothing written
                 if (response.statusCode() != 401
                         || !"authentication".equals(response.bodyJson().path("error").path("type").asText())) {
-                    failures.add(route.key() + " with " + variant.getKey() + ": expected 401, got "
+                    failures.add(route.routeKey() + " with " + variant.getKey() + ": expected 401, got "
                             + response.statusCode() + " " + response.body());
                 }
                 if (!before.items().equals(TableSnapshot.of(world.dynamo(), world.table()).items())) {
-                    failures.add(route.key() + " with " + variant.getKey() + ": wrote to the table");
+                    failures.add(route.routeKey() + " with " + variant.getKey() + ": wrote to the table");
                 }
             }
         }
@@ -214,14 +214,14 @@ class AuthorizationMatrixTest {
 
     @Test
     void theOpenWebhookRouteIgnoresJwtClaimsAndTrustsOnlyTheSignature() {
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             if (route.jwt()) {
                 continue;
             }
             // GIVEN a staff token but no Stripe signature
             Requests.Context context = new Requests.Context(world.ledger(), OWN, "staff_user", "w" + unique.incrementAndGet(),
                     CLOCK.instant());
-            Events unsigned = Requests.recipe(route).build(context, Events.http(route.key()).claims("staff_user", OWN, STAFF))
+            Events unsigned = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("staff_user", OWN, STAFF))
                     .header("stripe-signature", "");
             TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
 
@@ -234,7 +234,7 @@ class AuthorizationMatrixTest {
             // AND a signed delivery with no claims at all is accepted
             Requests.Context signed = new Requests.Context(world.ledger(), OWN, "", "w" + unique.incrementAndGet(), CLOCK.instant());
             HttpResponse accepted = functions.get(route.handlerClass())
-                    .handle(Requests.recipe(route).build(signed, Events.http(route.key()).noClaims()).build(), null);
+                    .handle(Requests.recipe(route).build(signed, Events.http(route.routeKey()).noClaims()).build(), null);
             TALLY.add("requests");
             assertEquals(200, accepted.statusCode(), accepted.body());
         }

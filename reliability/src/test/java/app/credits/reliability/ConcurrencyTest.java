@@ -80,7 +80,7 @@ class ConcurrencyTest {
         // GIVEN three orgs with 40 credits each, bought through the webhook
         List<String> orgs = List.of("hot-a", "hot-b", "hot-c");
         for (String org : orgs) {
-            deliver(StripeEvents.checkoutCompleted("evt_fund_" + org, "cs_fund_" + org, org, 40, "pi_fund_" + org));
+            deliver(StripeEvents.purchase(org, 40).completed());
         }
 
         // AND a mix of requests, each org's far more than its credits can pay for, some sent twice
@@ -206,28 +206,30 @@ class ConcurrencyTest {
         for (int i = 0; i < 30; i++) {
             String org = "buyer-" + i;
             orgs.add(org);
-            String pi = "pi_" + i;
-            List<com.fasterxml.jackson.databind.node.ObjectNode> events = new ArrayList<>(List.of(
-                    StripeEvents.checkoutCompleted("evt_c_" + i, "cs_" + i, org, 10, pi)));
+            StripeEvents.Purchase purchase = StripeEvents.purchase(org, 10);
+            List<com.fasterxml.jackson.databind.node.ObjectNode> events = new ArrayList<>(List.of(purchase.completed()));
             switch (i % 4) {
                 case 0 -> {
-                    events.add(StripeEvents.chargeRefunded("evt_r_" + i, "ch_" + i, pi, 3 * 2900));
+                    events.add(purchase.refunded(3 * StripeEvents.UNIT_AMOUNT));
                     expected.put(org, Credits.whole(7));
                 }
                 case 1 -> {
-                    events.add(StripeEvents.dispute("evt_dc_" + i, false, "dp_" + i, "ch_" + i, pi, "needs_response"));
-                    events.add(StripeEvents.dispute("evt_dw_" + i, true, "dp_" + i, "ch_" + i, pi, "won"));
+                    StripeEvents.Dispute dispute = purchase.disputed();
+                    events.add(dispute.created());
+                    events.add(dispute.closed(true));
                     expected.put(org, Credits.whole(10));
                 }
                 case 2 -> {
-                    events.add(StripeEvents.dispute("evt_dc_" + i, false, "dp_" + i, "ch_" + i, pi, "needs_response"));
-                    events.add(StripeEvents.dispute("evt_dl_" + i, true, "dp_" + i, "ch_" + i, pi, "lost"));
+                    StripeEvents.Dispute dispute = purchase.disputed();
+                    events.add(dispute.created());
+                    events.add(dispute.closed(false));
                     expected.put(org, Credits.ZERO);
                 }
                 default -> {
-                    events.add(StripeEvents.chargeRefunded("evt_r_" + i, "ch_" + i, pi, 3 * 2900));
-                    events.add(StripeEvents.dispute("evt_dc_" + i, false, "dp_" + i, "ch_" + i, pi, "needs_response"));
-                    events.add(StripeEvents.dispute("evt_dw_" + i, true, "dp_" + i, "ch_" + i, pi, "won"));
+                    events.add(purchase.refunded(3 * StripeEvents.UNIT_AMOUNT));
+                    StripeEvents.Dispute dispute = purchase.disputed();
+                    events.add(dispute.created());
+                    events.add(dispute.closed(true));
                     expected.put(org, Credits.whole(7));
                 }
             }

@@ -21,6 +21,7 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Faults;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.StripeEvents;
+import app.credits.testkit.template.SamTemplate;
 import app.credits.reliability.support.Tally;
 import app.credits.submissions.SubmissionsFunction;
 import app.credits.webhook.StripeWebhookFunction;
@@ -109,6 +110,7 @@ class DynamoFaultsTest {
         final String id = "id-" + UUID.randomUUID().toString().substring(0, 8);
         final Ledger ledger;
         final Map<String, HttpFunction> functions;
+        StripeEvents.Purchase purchase;
 
         Scenario(DynamoDbClient client) {
             // A one-second race budget instead of ten: a TransactionConflict that never ends becomes 503 sooner.
@@ -139,9 +141,17 @@ class DynamoFaultsTest {
             world.ledger().adjust(org, "fund-" + id, EntryType.BONUS, Credits.whole(credits), "test funding");
         }
 
-        void purchase(String session, String paymentIntent, long credits) {
-            HttpResponse r = send("webhook", StripeEvents.delivery(
-                    StripeEvents.checkoutCompleted("evt_p_" + id, session, org.value(), credits, paymentIntent), clock.instant()));
+        /** This scenario's purchase of 10 credits on the Stripe stand-in, made on first need. */
+        StripeEvents.Purchase purchase() {
+            if (purchase == null) {
+                purchase = StripeEvents.purchase(org.value(), 10);
+            }
+            return purchase;
+        }
+
+        /** The purchase, credited through the webhook before any fault. */
+        void bought() {
+            HttpResponse r = send("webhook", StripeEvents.delivery(purchase().completed(), clock.instant()));
             assertEquals(200, r.statusCode(), r.body());
         }
     }
@@ -210,25 +220,22 @@ class DynamoFaultsTest {
                         assertEquals(Credits.whole(5), s.world.ledger().account(s.org).balance());
                     }),
             new WritePath("purchase (webhook)", "webhook", s -> { },
-                    s -> StripeEvents.delivery(StripeEvents.checkoutCompleted("evt_" + s.id, "cs_" + s.id, s.org.value(), 10,
-                            "pi_" + s.id), s.clock.instant()),
+                    s -> StripeEvents.delivery(s.purchase().completed(), s.clock.instant()),
                     s -> {
-                        assertEquals(1, s.entries("cs_" + s.id).size(), "purchase log entries");
+                        assertEquals(1, s.entries(s.purchase().sessionId()).size(), "purchase log entries");
                         assertEquals(Credits.whole(10), s.world.ledger().account(s.org).balance());
                         assertEquals(Credits.whole(10), s.world.ledger().account(s.org).lifetimePurchased());
                     }),
-            new WritePath("refund (webhook)", "webhook", s -> s.purchase("cs_" + s.id, "pi_" + s.id, 10),
-                    s -> StripeEvents.delivery(StripeEvents.chargeRefunded("evt_r_" + s.id, "ch_" + s.id, "pi_" + s.id, 4 * 2900),
-                            s.clock.instant()),
+            new WritePath("refund (webhook)", "webhook", Scenario::bought,
+                    s -> StripeEvents.delivery(s.purchase().refunded(4 * StripeEvents.UNIT_AMOUNT), s.clock.instant()),
                     s -> {
                         List<LogEntry> refunds = s.world.ledger().fullLog(s.org).stream().filter(e -> e.type() == EntryType.REFUND).toList();
                         assertEquals(1, refunds.size(), "refund log entries");
                         assertEquals(Credits.whole(-4), refunds.getFirst().credits());
                         assertEquals(Credits.whole(6), s.world.ledger().account(s.org).balance());
                     }),
-            new WritePath("dispute (webhook)", "webhook", s -> s.purchase("cs_" + s.id, "pi_" + s.id, 10),
-                    s -> StripeEvents.delivery(StripeEvents.dispute("evt_d_" + s.id, false, "dp_" + s.id, "ch_" + s.id, "pi_" + s.id,
-                            "needs_response"), s.clock.instant()),
+            new WritePath("dispute (webhook)", "webhook", Scenario::bought,
+                    s -> StripeEvents.delivery(s.purchase().disputed().created(), s.clock.instant()),
                     s -> {
                         List<LogEntry> disputes = s.world.ledger().fullLog(s.org).stream().filter(e -> e.type() == EntryType.DISPUTE).toList();
                         assertEquals(1, disputes.size(), "dispute log entries");
@@ -299,10 +306,9 @@ class DynamoFaultsTest {
     @org.junit.jupiter.api.Test
     void productionClientGivesUpWithinTheFunctionTimeout() throws Exception {
         // GIVEN the functions' Timeout in template.yaml (Globals) and the client a deployed function builds
-        String template = java.nio.file.Files.readString(app.credits.reliability.support.TemplateRoutes.template());
-        java.util.regex.Matcher timeout = java.util.regex.Pattern.compile("(?m)^    Timeout: (\\d+)").matcher(template);
-        assertTrue(timeout.find(), "Globals.Function.Timeout in template.yaml");
-        Duration functionTimeout = Duration.ofSeconds(Long.parseLong(timeout.group(1)));
+        var timeout = SamTemplate.ofRepository().root().path("Globals").path("Function").path("Timeout");
+        assertTrue(timeout.isInt(), "Globals.Function.Timeout in template.yaml");
+        Duration functionTimeout = Duration.ofSeconds(timeout.asInt());
         try (DynamoDbClient client = productionClient()) {
             // THEN the client gives up (and the handler answers 503) before Lambda kills the invocation
             Optional<Duration> callTimeout = client.serviceClientConfiguration().overrideConfiguration().apiCallTimeout();

@@ -1,5 +1,6 @@
 package app.credits.reliability;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.checkout.StripeCheckout;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
@@ -16,11 +17,10 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
 import app.credits.reliability.support.StripeEvents;
-import app.credits.reliability.support.StripeStandIn;
+import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.reliability.support.Tally;
-import app.credits.reliability.support.TemplateRoutes;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
-import app.credits.webhook.StripeSignature;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import net.jqwik.api.Arbitraries;
@@ -81,7 +81,7 @@ class HostileInputFuzzTest {
         clock = MutableClock.at("2026-11-23T10:00:00Z");
         world = TestDynamo.world(clock);
         functions = Handlers.forTemplate(new Handlers.Wiring(world.ledger(), clock, new TestTelemetry().telemetry(),
-                Optional.of(StripeCheckout.create("sk_test_fuzz", Optional.of(stripe.base())))));
+                Optional.of(StripeCheckout.create("sk_test_fuzz", Optional.of(stripe.apiBase())))));
         Requests.fund(world.ledger(), ORG, 100_000);
     }
 
@@ -100,7 +100,7 @@ class HostileInputFuzzTest {
     }
 
     /** A request under test: the API Gateway event as a tree, and whether its mutation is invalid by construction. */
-    record Request(TemplateRoute route, ObjectNode event) {
+    record Request(HttpRoute route, ObjectNode event) {
         boolean readsBody() {
             return route.method().equals("POST") || route.method().equals("PUT");
         }
@@ -111,21 +111,21 @@ class HostileInputFuzzTest {
     }
 
     /** A valid request of {@code route}, as staff of the fuzzed org (the webhook ignores the claims). */
-    static Request valid(TemplateRoute route) {
+    static Request valid(HttpRoute route) {
         Requests.Context context = new Requests.Context(world.ledger(), ORG, "staff_user", "f" + unique.incrementAndGet(),
                 clock.instant());
-        Events event = Requests.recipe(route).build(context, Events.http(route.key()).claims("staff_user", ORG, Role.STAFF));
+        Events event = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("staff_user", ORG, Role.STAFF));
         return new Request(route, (ObjectNode) Json.read(new String(event.build(), java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     @Provide
-    Arbitrary<TemplateRoute> routes() {
-        return Arbitraries.of(TemplateRoutes.all());
+    Arbitrary<HttpRoute> routes() {
+        return Arbitraries.of(SamTemplate.ofRepository().httpRoutes());
     }
 
     @Provide
-    Arbitrary<TemplateRoute> readRoutes() {
-        return Arbitraries.of(TemplateRoutes.all().stream().filter(r -> r.method().equals("GET")).toList());
+    Arbitrary<HttpRoute> readRoutes() {
+        return Arbitraries.of(SamTemplate.ofRepository().httpRoutes().stream().filter(r -> r.method().equals("GET")).toList());
     }
 
     /** A body mutation: its name, the new body given the valid one, and whether it is invalid whatever the route. */
@@ -167,7 +167,7 @@ class HostileInputFuzzTest {
     }
 
     @Property(tries = 400, seed = "20261121")
-    void hostileBodiesNeverAnswer5xxAndWhatIsRefusedWritesNothing(@ForAll("routes") TemplateRoute route,
+    void hostileBodiesNeverAnswer5xxAndWhatIsRefusedWritesNothing(@ForAll("routes") HttpRoute route,
                                                                   @ForAll("bodyMutations") BodyMutation mutation,
                                                                   @ForAll boolean signAgain) {
         // GIVEN a valid request of the route whose body is mutated (and a webhook signed again, half of the time)
@@ -177,7 +177,7 @@ class HostileInputFuzzTest {
         request.event().put("body", mutated);
         if (request.webhook() && signAgain) {
             ((ObjectNode) request.event().path("headers")).put("stripe-signature",
-                    StripeSignature.sign(mutated, StripeEvents.SECRET, clock.instant()));
+                    WebhookSignatures.sign(mutated, StripeEvents.SECRET, clock.instant()));
         }
         // THEN (an invalid body of a route that reads one must be refused)
         boolean mustRefuse = mutation.invalid() && request.readsBody() && !mutated.equals(body);
@@ -191,7 +191,7 @@ class HostileInputFuzzTest {
     }
 
     @Property(tries = 200, seed = "20261122")
-    void hostileIdsInThePathAreRefusedWith400AndWriteNothing(@ForAll("routes") TemplateRoute route,
+    void hostileIdsInThePathAreRefusedWith400AndWriteNothing(@ForAll("routes") HttpRoute route,
                                                              @ForAll("invalidIds") String id) {
         // GIVEN a valid request of a route with ids in its path, one of them replaced by an invalid id
         Request request = valid(route);
@@ -229,7 +229,7 @@ class HostileInputFuzzTest {
     }
 
     @Property(tries = 200, seed = "20261123")
-    void hostileQueryParametersOfReadsNeverAnswer5xxNorWrite(@ForAll("readRoutes") TemplateRoute route,
+    void hostileQueryParametersOfReadsNeverAnswer5xxNorWrite(@ForAll("readRoutes") HttpRoute route,
                                                             @ForAll("queryNames") String name,
                                                             @ForAll("queryValues") String value,
                                                             @ForAll boolean alone) {
@@ -251,7 +251,7 @@ class HostileInputFuzzTest {
     }
 
     @Property(tries = 200, seed = "20261124")
-    void hostileOrMissingHeadersNeverAnswer5xxAndWhatIsRefusedWritesNothing(@ForAll("routes") TemplateRoute route,
+    void hostileOrMissingHeadersNeverAnswer5xxAndWhatIsRefusedWritesNothing(@ForAll("routes") HttpRoute route,
                                                                            @ForAll("headerNames") String name,
                                                                            @ForAll("queryValues") String value,
                                                                            @ForAll boolean remove) {
@@ -271,7 +271,7 @@ class HostileInputFuzzTest {
         }
         // THEN never a 5xx; a request whose required header is gone is refused, and so is a doubled Idempotency-Key
         // (a doubled Stripe-Signature still holds Stripe's valid signature: Stripe itself sends several during rotation)
-        boolean adjustmentKey = name.equals("idempotency-key") && route.key().endsWith("/adjustments");
+        boolean adjustmentKey = name.equals("idempotency-key") && route.routeKey().endsWith("/adjustments");
         boolean signature = name.equals("stripe-signature") && !route.jwt();
         send(request, remove ? adjustmentKey || signature : adjustmentKey && description.contains("doubled"), description);
     }

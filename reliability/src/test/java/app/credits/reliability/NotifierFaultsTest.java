@@ -16,8 +16,9 @@ import app.credits.lowcredit.NotificationConfig;
 import app.credits.lowcredit.RunLog;
 import app.credits.lowcredit.SesEmailSender;
 import app.credits.reliability.support.Faults;
-import app.credits.reliability.support.SesStandIn;
 import app.credits.reliability.support.Tally;
+import app.credits.testkit.ses.SesEmulator;
+import app.credits.testkit.ses.SesFaults;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,8 @@ class NotifierFaultsTest {
 
     final MutableClock clock = MutableClock.at("2026-11-23T09:00:00Z");
     final TestDynamo.World world = TestDynamo.world(clock);
-    final SesStandIn ses = SesStandIn.start();
+    // The SES emulator, reached through a front that fails on demand; what went through is in its store.
+    final SesFaults ses = SesEmulator.shared().withFaults();
     final List<String> logLines = new CopyOnWriteArrayList<>();
     final OrgId org = OrgId.of("low-" + System.nanoTime());
 
@@ -69,6 +71,11 @@ class NotifierFaultsTest {
         assertTrue(world.ledger().account(org).alertOwed().isPresent(), "the scenario needs an owed email");
     }
 
+    /** The emails the emulator received for this scenario's org. */
+    private List<SesEmulator.SentEmail> emailsSent() {
+        return SesEmulator.shared().emailsTo("owner@" + org.value() + ".test");
+    }
+
     private CheckSummary run() {
         TALLY.add("checkRuns");
         LowCreditCheck check = new LowCreditCheck(world.ledger(), new SesEmailSender(SesEmailSender.clientFromEnvironment(
@@ -79,8 +86,8 @@ class NotifierFaultsTest {
     }
 
     @ParameterizedTest(name = "SES {0}")
-    @EnumSource(value = SesStandIn.Mode.class, names = {"HANG", "FAIL_500", "THROTTLE"})
-    void whenSesFailsTheEmailStaysOwedAndTheNextRunSendsItOnce(SesStandIn.Mode failure) {
+    @EnumSource(value = SesFaults.Mode.class, names = {"HANG", "FAIL_500", "THROTTLE"})
+    void whenSesFailsTheEmailStaysOwedAndTheNextRunSendsItOnce(SesFaults.Mode failure) {
         // GIVEN an org owing a low-credit email, and SES failing this way
         orgOwingAnEmail();
         ses.mode(failure);
@@ -92,13 +99,13 @@ class NotifierFaultsTest {
         // THEN the send counts as failed (a hang is cut by the client's timeouts), nothing is marked, nothing sent
         assertEquals(new CheckSummary(0, 0, 1, 1), failed);
         assertTrue(world.ledger().account(org).alertOwed().isPresent());
-        assertTrue(ses.accepted().isEmpty());
+        assertTrue(emailsSent().isEmpty());
 
         // AND when SES is back, the next run sends it once, and the one after sends nothing
-        ses.mode(SesStandIn.Mode.ACCEPT);
+        ses.mode(SesFaults.Mode.PASS);
         assertEquals(new CheckSummary(0, 1, 0, 1), run());
         assertEquals(new CheckSummary(0, 0, 0, 0), run());
-        assertEquals(1, ses.accepted().size());
+        assertEquals(1, emailsSent().size());
         world.assertReconciles(org);
     }
 
@@ -119,7 +126,7 @@ class NotifierFaultsTest {
         // THEN the email went out once: the mark had landed, so the next run owes nothing
         assertEquals(1, first.emailsSent());
         assertEquals(new CheckSummary(0, 0, 0, 0), second);
-        assertEquals(1, ses.accepted().size());
+        assertEquals(1, emailsSent().size());
         assertTrue(logLines.stream().anyMatch(l -> l.contains("sent but not recorded")), logLines.toString());
         world.assertReconciles(org);
     }
@@ -143,7 +150,7 @@ class NotifierFaultsTest {
         assertEquals(1, first.emailsSent());
         assertEquals(1, second.emailsSent());
         assertEquals(new CheckSummary(0, 0, 0, 0), third);
-        assertEquals(2, ses.accepted().size());
+        assertEquals(2, emailsSent().size());
         world.assertReconciles(org);
     }
 }

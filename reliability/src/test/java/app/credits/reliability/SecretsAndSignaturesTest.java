@@ -1,5 +1,6 @@
 package app.credits.reliability;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.checkout.StripeCheckout;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
@@ -15,10 +16,10 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
 import app.credits.reliability.support.StripeEvents;
-import app.credits.reliability.support.StripeStandIn;
+import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.reliability.support.Tally;
-import app.credits.reliability.support.TemplateRoutes;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 import app.credits.webhook.StripeSignature;
 import app.credits.webhook.StripeWebhookFunction;
 import org.junit.jupiter.api.AfterAll;
@@ -74,7 +75,7 @@ class SecretsAndSignaturesTest {
         stripe = StripeStandIn.start();
         functions = Handlers.forTemplate(new Handlers.Wiring(world.ledger(), clock,
                 new Telemetry("credits", "Credits", logLines::add, Clock.systemUTC()),
-                Optional.of(StripeCheckout.create(STRIPE_KEY, Optional.of(stripe.base())))));
+                Optional.of(StripeCheckout.create(STRIPE_KEY, Optional.of(stripe.apiBase())))));
         Requests.fund(world.ledger(), ORG, 1_000);
         // Stack traces and stray prints go to the console: capture it too.
         out = System.out;
@@ -106,11 +107,11 @@ class SecretsAndSignaturesTest {
                 b -> "not json sk_live_PLANTED5 " + JWT,
                 b -> "{\"submissionId\":{\"token\":\"whsec_PLANTED6\"}}");
         List<String> leaks = new ArrayList<>();
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             for (UnaryOperator<String> body : bodies) {
                 Requests.Context context = new Requests.Context(world.ledger(), ORG, "staff_user", "s" + unique.incrementAndGet(),
                         clock.instant());
-                Events event = Requests.recipe(route).build(context, Events.http(route.key()).claims("staff_user", ORG, Role.STAFF))
+                Events event = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("staff_user", ORG, Role.STAFF))
                         .header("authorization", "Bearer " + JWT)
                         .header("x-api-key", STRIPE_KEY)
                         .header("cookie", "session=whsec_PLANTED7");
@@ -150,8 +151,8 @@ class SecretsAndSignaturesTest {
     @Test
     void aSignatureDifferingInTheLastHexDigitIsRefusedAndWritesNothing() {
         // GIVEN a genuine purchase event, signed now
-        String payload = Json.write(StripeEvents.checkoutCompleted("evt_tamper", "cs_tamper", ORG, 10, "pi_tamper"));
-        String header = StripeSignature.sign(payload, StripeEvents.SECRET, clock.instant());
+        String payload = Json.write(StripeEvents.purchase(ORG, 10).completed());
+        String header = WebhookSignatures.sign(payload, StripeEvents.SECRET, clock.instant());
         char last = header.charAt(header.length() - 1);
         String tampered = header.substring(0, header.length() - 1) + (last == '0' ? '1' : '0');
         TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
@@ -178,7 +179,7 @@ class SecretsAndSignaturesTest {
     @Test
     void aDeliveryReplayedPastTheThreeHundredSecondToleranceIsRefused() {
         // GIVEN a purchase event signed 301 seconds ago (a captured delivery, replayed later)
-        String payload = Json.write(StripeEvents.checkoutCompleted("evt_replay", "cs_replay", ORG, 10, "pi_replay"));
+        String payload = Json.write(StripeEvents.purchase(ORG, 10).completed());
         Instant now = clock.instant();
         TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
         // (stripe-java, like Stripe's own libraries, bounds only the age: a timestamp in the future proves the sender

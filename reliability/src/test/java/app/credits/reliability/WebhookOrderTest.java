@@ -80,12 +80,10 @@ class WebhookOrderTest {
     }
 
     private String deliver(String org, int n, int[] order) {
-        String pi = "pi_order_" + n;
-        List<ObjectNode> events = List.of(
-                StripeEvents.checkoutCompleted("evt_c_" + n, "cs_order_" + n, org, 10, pi),
-                StripeEvents.chargeRefunded("evt_r_" + n, "ch_order_" + n, pi, 3 * 2900),
-                StripeEvents.dispute("evt_dc_" + n, false, "dp_order_" + n, "ch_order_" + n, pi, "needs_response"),
-                StripeEvents.dispute("evt_dw_" + n, true, "dp_order_" + n, "ch_order_" + n, pi, "won"));
+        StripeEvents.Purchase purchase = StripeEvents.purchase(org, 10);
+        ObjectNode refunded = purchase.refunded(3 * StripeEvents.UNIT_AMOUNT);
+        StripeEvents.Dispute dispute = purchase.disputed();
+        List<ObjectNode> events = List.of(purchase.completed(), refunded, dispute.created(), dispute.closed(true));
         StringBuilder delivered = new StringBuilder();
         for (int i : order) {
             HttpResponse r = webhook.handle(StripeEvents.delivery(events.get(i), clock.instant()).build(), null);

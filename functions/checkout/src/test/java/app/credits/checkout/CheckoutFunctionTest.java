@@ -14,6 +14,9 @@ import app.credits.ledger.Plan;
 import app.credits.ledger.Pricing;
 import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
+import app.credits.testkit.stripe.Faults;
+import app.credits.testkit.stripe.Received;
+import app.credits.testkit.stripe.StripeStandIn;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +32,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-import static app.credits.checkout.StripeStandIn.Reply;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** POST /orgs/{orgId}/checkout against the ledger in the emulator and Stripe's API stood in on 127.0.0.1. */
+/** POST /orgs/{orgId}/checkout against the ledger in the emulator and the test kit's Stripe stand-in on 127.0.0.1. */
 class CheckoutFunctionTest {
     static final String API_KEY = "sk_test_51StandInSecretKeyThatMustNeverLeak";
     static final OrgId ACME = OrgId.of("org_acme");
@@ -48,7 +50,7 @@ class CheckoutFunctionTest {
 
     final MutableClock clock = MutableClock.at("2026-11-23T18:04:19Z");
     final TestDynamo.World world = TestDynamo.world(clock);
-    final StripeStandIn stripe = new StripeStandIn();
+    final StripeStandIn stripe = StripeStandIn.start();
     final TestTelemetry telemetry = new TestTelemetry();
     // A short read timeout keeps the timeout scenario quick; production uses StripeCheckout.READ_TIMEOUT (10 s).
     final CheckoutFunction function = new CheckoutFunction(world.ledger(), Pricing.standard(),
@@ -70,7 +72,7 @@ class CheckoutFunctionTest {
 
         // THEN Stripe received one payment-mode session at 2030 x 10, naming the org everywhere the webhook looks
         assertEquals(201, response.statusCode(), response.body());
-        StripeStandIn.Received sent = onlyRequest();
+        Received sent = onlyRequest();
         assertEquals("POST", sent.method());
         assertEquals("/v1/checkout/sessions", sent.path());
         assertEquals("Bearer " + API_KEY, sent.header("Authorization"));
@@ -88,7 +90,7 @@ class CheckoutFunctionTest {
                 Map.entry("metadata[unit_amount]", "2030"),
                 Map.entry("payment_intent_data[metadata][org_id]", "org_acme"),
                 Map.entry("payment_intent_data[metadata][credits]", "10"),
-                Map.entry("payment_intent_data[metadata][unit_amount]", "2030")), sent.form());
+                Map.entry("payment_intent_data[metadata][unit_amount]", "2030")), sent.params());
         String expectedKey = CheckoutFunction.idempotencyKey(ACME, Optional.empty(),
                 Pricing.standard().quote(10, app.credits.ledger.Credits.ZERO, Optional.empty()), SUCCESS, CANCEL,
                 clock.millis() / 60_000);
@@ -96,8 +98,10 @@ class CheckoutFunctionTest {
 
         // AND the caller gets the session and the quote, rendered like the pricing route
         JsonNode body = response.bodyJson();
-        assertEquals("cs_test_standin1", body.path("checkoutSessionId").asText());
-        assertTrue(body.path("url").asText().startsWith("https://checkout.stripe.com/c/pay/cs_test_standin1"));
+        JsonNode session = stripe.objects("checkout.session").getFirst();
+        assertEquals(session.path("id").asText(), body.path("checkoutSessionId").asText());
+        assertEquals(stripe.apiBase() + "/checkout/" + session.path("id").asText(), body.path("url").asText());
+        assertEquals(20300, session.path("amount_total").asLong());
         assertEquals(Json("""
                 {"credits":"10","listUnitPrice":{"amount":2900,"currency":"usd"},
                  "unitPrice":{"amount":2030,"currency":"usd"},"discountPercent":30,"fixedPricing":false,
@@ -116,7 +120,7 @@ class CheckoutFunctionTest {
 
         // THEN the session is priced at 1450 per credit
         assertEquals(201, response.statusCode(), response.body());
-        assertEquals("1450", onlyRequest().form().get("line_items[0][price_data][unit_amount]"));
+        assertEquals("1450", onlyRequest().params().get("line_items[0][price_data][unit_amount]"));
         assertEquals(50, response.bodyJson().path("quote").path("discountPercent").asInt());
         assertEquals(7250, response.bodyJson().path("quote").path("total").path("amount").asLong());
         world.assertReconciles(ACME);
@@ -132,7 +136,7 @@ class CheckoutFunctionTest {
 
         // THEN Stripe is asked for exactly the fixed price, in its currency
         assertEquals(201, response.statusCode(), response.body());
-        Map<String, String> form = onlyRequest().form();
+        Map<String, String> form = onlyRequest().params();
         assertEquals("1999", form.get("line_items[0][price_data][unit_amount]"));
         assertEquals("eur", form.get("line_items[0][price_data][currency]"));
         assertEquals("1999", form.get("metadata[unit_amount]"));
@@ -149,7 +153,7 @@ class CheckoutFunctionTest {
                 .claims("staff_1", null, Role.STAFF), TEN_CREDITS);
 
         assertEquals(201, response.statusCode(), response.body());
-        assertEquals("org_beta", onlyRequest().form().get("metadata[org_id]"));
+        assertEquals("org_beta", onlyRequest().params().get("metadata[org_id]"));
     }
 
     // ------------------------------------------------------------------ idempotency
@@ -163,7 +167,7 @@ class CheckoutFunctionTest {
         HttpResponse otherOrg = checkout(adminOf("org_beta").header("Idempotency-Key", "order-42"), TEN_CREDITS);
 
         // THEN the retry is the same Stripe request and session; the other org's is its own
-        List<StripeStandIn.Received> sent = stripe.received();
+        List<Received> sent = stripe.requests();
         assertEquals(sent.get(0).header("Idempotency-Key"), sent.get(1).header("Idempotency-Key"));
         assertNotEquals(sent.get(0).header("Idempotency-Key"), sent.get(2).header("Idempotency-Key"));
         assertEquals(first.bodyJson().path("checkoutSessionId"), retry.bodyJson().path("checkoutSessionId"));
@@ -185,25 +189,24 @@ class CheckoutFunctionTest {
 
     static Stream<Arguments> stripeFailures() {
         return Stream.of(
-                Arguments.of("invalid request", Reply.error(400, "invalid_request_error", "parameter_invalid_integer",
+                Arguments.of("invalid request", Faults.error(400, "invalid_request_error", "parameter_invalid_integer",
                         "Invalid integer: abc"), 500, "internal", "stripe_rejected_request"),
-                Arguments.of("card error", Reply.error(402, "card_error", "card_declined", "Your card was declined."),
+                Arguments.of("card error", Faults.error(402, "card_error", "card_declined", "Your card was declined."),
                         500, "internal", "stripe_error"),
-                Arguments.of("bad API key", Reply.error(401, "invalid_request_error", null,
+                Arguments.of("bad API key", Faults.error(401, "invalid_request_error", null,
                         "Invalid API Key provided: sk_test_****Leak"), 500, "internal", "stripe_authentication_failed"),
-                Arguments.of("rate limited", Reply.error(429, "invalid_request_error", "rate_limit",
-                        "Too many requests hit the API too quickly."), 503, "unavailable", "stripe_rate_limited"),
-                Arguments.of("key reused with other parameters", Reply.error(400, "idempotency_error", null,
+                Arguments.of("rate limited", Faults.rateLimited(), 503, "unavailable", "stripe_rate_limited"),
+                Arguments.of("key reused with other parameters", Faults.error(400, "idempotency_error", null,
                         "Keys for idempotent requests can only be used with the same parameters they were first used with."),
                         409, "conflict", "idempotency_key_reused"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("stripeFailures")
-    void stripeFailuresBecomeTheContractsErrorsWithoutLeakingTheKey(String failure, Reply reply, int status,
+    void stripeFailuresBecomeTheContractsErrorsWithoutLeakingTheKey(String failure, Faults.Fault reply, int status,
                                                                      String type, String code) {
         // GIVEN Stripe answers with an error
-        stripe.answerAlways(reply);
+        stripe.faults().always(reply);
 
         // WHEN an admin starts a checkout
         HttpResponse response = checkout(adminOf("org_acme"), TEN_CREDITS);
@@ -221,7 +224,7 @@ class CheckoutFunctionTest {
     @Test
     void stripeServerErrorIsRetriedWithTheSameKeyThenAnswers503() {
         // GIVEN Stripe fails with 500 every time
-        stripe.answerAlways(Reply.error(500, "api_error", null, "An unknown error occurred"));
+        stripe.faults().always(Faults.serverError());
 
         // WHEN an admin starts a checkout
         HttpResponse response = checkout(adminOf("org_acme"), TEN_CREDITS);
@@ -234,8 +237,8 @@ class CheckoutFunctionTest {
 
     @Test
     void stripeTimeoutAnswers503AndEveryAttemptCarriesTheSameKey() {
-        // GIVEN Stripe answers only after the client's read timeout
-        stripe.answerAlways(Reply.json(200, "{}").after(Duration.ofSeconds(3)));
+        // GIVEN Stripe creates the session but its answer never comes (the client's read times out)
+        stripe.faults().always(Faults.timeoutAfterPerforming());
 
         // WHEN an admin starts a checkout
         HttpResponse response = checkout(adminOf("org_acme"), TEN_CREDITS);
@@ -280,7 +283,7 @@ class CheckoutFunctionTest {
 
         assertEquals(400, response.statusCode(), response.body());
         assertEquals("invalid_request", response.bodyJson().path("error").path("type").asText());
-        assertEquals(List.of(), stripe.received());
+        assertEquals(List.of(), stripe.requests());
     }
 
     @Test
@@ -288,7 +291,7 @@ class CheckoutFunctionTest {
         HttpResponse response = checkout(adminOf("org_acme").header("Idempotency-Key", "has spaces and #"), TEN_CREDITS);
 
         assertEquals(400, response.statusCode(), response.body());
-        assertEquals(List.of(), stripe.received());
+        assertEquals(List.of(), stripe.requests());
     }
 
     @Test
@@ -297,7 +300,7 @@ class CheckoutFunctionTest {
         HttpResponse response = checkout(adminOf("org_acme"), body(1, success, "http://127.0.0.1:3000/billing"));
 
         assertEquals(201, response.statusCode(), response.body());
-        assertEquals(success, onlyRequest().form().get("success_url"));
+        assertEquals(success, onlyRequest().params().get("success_url"));
     }
 
     // ------------------------------------------------------------------ who may, and the sample event
@@ -333,14 +336,14 @@ class CheckoutFunctionTest {
         return "{\"credits\":" + credits + ",\"successUrl\":\"" + successUrl + "\",\"cancelUrl\":\"" + cancelUrl + "\"}";
     }
 
-    private StripeStandIn.Received onlyRequest() {
-        List<StripeStandIn.Received> received = stripe.received();
+    private Received onlyRequest() {
+        List<Received> received = stripe.requests();
         assertEquals(1, received.size(), "requests to Stripe: " + received);
         return received.getFirst();
     }
 
     private void assertSameKeyOnEveryAttempt(int attempts) {
-        List<StripeStandIn.Received> received = stripe.received();
+        List<Received> received = stripe.requests();
         assertEquals(attempts, received.size());
         String key = received.getFirst().header("Idempotency-Key");
         assertTrue(key.startsWith("checkout_"), key);

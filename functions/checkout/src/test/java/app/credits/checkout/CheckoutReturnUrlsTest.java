@@ -8,6 +8,7 @@ import app.credits.ledger.Pricing;
 import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
 import app.credits.runtime.Environment;
+import app.credits.testkit.stripe.StripeStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CheckoutReturnUrlsTest {
     final MutableClock clock = MutableClock.at("2026-11-23T18:04:19Z");
     final TestDynamo.World world = TestDynamo.world(clock);
-    final StripeStandIn stripe = new StripeStandIn();
+    final StripeStandIn stripe = StripeStandIn.start();
 
     @AfterEach
     void stopStandIn() {
@@ -60,7 +61,7 @@ class CheckoutReturnUrlsTest {
         // THEN both are refused, and Stripe never hears of them
         assertRefused(asSuccess, "successUrl");
         assertRefused(asCancel, "cancelUrl");
-        assertEquals(List.of(), stripe.received());
+        assertEquals(List.of(), stripe.requests());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -73,7 +74,7 @@ class CheckoutReturnUrlsTest {
         HttpResponse response = checkout().handle(order(url, url), null);
 
         assertEquals(201, response.statusCode(), response.body());
-        assertEquals(url, stripe.received().getFirst().form().get("success_url"));
+        assertEquals(url, stripe.requests().getFirst().params().get("success_url"));
     }
 
     // ------------------------------------------------------------------ deployed: the template's AllowedOrigins
@@ -99,7 +100,7 @@ class CheckoutReturnUrlsTest {
         // WHEN a return URL elsewhere is asked for THEN 400, before Stripe is called: no localhost in production
         assertRefused(deployed.handle(order(url, "https://app.example.com/billing"), null), "successUrl");
         assertRefused(deployed.handle(order("https://app.example.com/billing", url), null), "cancelUrl");
-        assertEquals(List.of(), stripe.received());
+        assertEquals(List.of(), stripe.requests());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,7 +115,7 @@ class CheckoutReturnUrlsTest {
         HttpResponse response = deployed.handle(order(url, "https://app.example.com/billing"), null);
 
         assertEquals(201, response.statusCode(), response.body());
-        assertEquals(url, stripe.received().getFirst().form().get("success_url"));
+        assertEquals(url, stripe.requests().getFirst().params().get("success_url"));
     }
 
     @Test
@@ -125,7 +126,7 @@ class CheckoutReturnUrlsTest {
         // THEN that origin is accepted, and localhost on another port is not
         assertEquals(201, staging.handle(order("http://localhost:5173/billing", "http://localhost:5173/billing"), null).statusCode());
         assertRefused(staging.handle(order("http://localhost:3000/billing", "http://localhost:5173/billing"), null), "successUrl");
-        assertEquals(1, stripe.received().size());
+        assertEquals(1, stripe.requests().size());
     }
 
     @Test

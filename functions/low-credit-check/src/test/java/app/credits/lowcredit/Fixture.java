@@ -12,7 +12,7 @@ import app.credits.ledger.Settings;
 import app.credits.ledger.SubmissionOutcome;
 import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
-import app.credits.lowcredit.testing.SesEmulator;
+import app.credits.testkit.ses.SesEmulator;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 import java.net.URI;

@@ -2,7 +2,7 @@ package app.credits.lowcredit;
 
 import app.credits.ledger.AlertLevel;
 import app.credits.ledger.OrgId;
-import app.credits.lowcredit.testing.SesEmulator.SentEmail;
+import app.credits.testkit.ses.SesEmulator.SentEmail;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -3,30 +3,18 @@ package app.credits.webhook;
 import com.stripe.exception.SignatureVerificationException;
 import com.stripe.net.Webhook;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.HexFormat;
 
 /**
  * Stripe's webhook signature: {@code Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.payload">}.
- * Verification is stripe-java's own; signing lives here (not in test code) because the local runner's
- * {@code /_local/simulate-purchase} signs events the way Stripe does, and the tests sign with it too.
+ * Verification is stripe-java's own. Signing is Stripe's side: the test kit's Stripe stand-in does it
+ * ({@code app.credits.testkit.stripe.WebhookSignatures}), for the tests and the local runner alike.
  */
 public final class StripeSignature {
     /** Stripe's default and the contract's: an event signed more than five minutes ago is refused (replays). */
     public static final long TOLERANCE_SECONDS = 300;
 
     private StripeSignature() {
-    }
-
-    /** The header value Stripe would send for {@code payload} signed at {@code signedAt}. */
-    public static String sign(String payload, String secret, Instant signedAt) {
-        long t = signedAt.getEpochSecond();
-        return "t=" + t + ",v1=" + hmacSha256Hex(secret, t + "." + payload);
     }
 
     /**
@@ -45,16 +33,6 @@ public final class StripeSignature {
         } catch (RuntimeException e) {
             // stripe-java parses "t=" with Long.parseLong: a garbled header surfaces as NumberFormatException.
             throw new BadSignature("unreadable Stripe-Signature header");
-        }
-    }
-
-    static String hmacSha256Hex(String secret, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
         }
     }
 

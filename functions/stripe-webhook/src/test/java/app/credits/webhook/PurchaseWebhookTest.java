@@ -1,5 +1,6 @@
 package app.credits.webhook;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.http.HttpResponse;
 import app.credits.ledger.Account;
 import app.credits.ledger.Credits;
@@ -368,7 +369,7 @@ class PurchaseWebhookTest {
     @Test
     void forgedSignatureIsRefusedAndNothingWritten() {
         String payload = StripeDeliveries.stripeEvent("checkout-session-completed").toPrettyString();
-        String forged = StripeSignature.sign(payload, "whsec_someone_else", clock.instant());
+        String forged = WebhookSignatures.sign(payload, "whsec_someone_else", clock.instant());
 
         assertRefused(stripe.deliverRaw(payload, forged), "bad_signature");
         world.assertReconciles(ACME);

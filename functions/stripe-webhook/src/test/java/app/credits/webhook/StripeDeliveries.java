@@ -1,5 +1,6 @@
 package app.credits.webhook;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.http.HttpResponse;
 import app.credits.runtime.Json;
 import app.credits.runtime.Telemetry;
@@ -55,14 +56,14 @@ final class StripeDeliveries {
     /** Signs {@code stripeEvent} now and delivers it. */
     HttpResponse deliver(JsonNode stripeEvent) {
         String payload = stripeEvent.toPrettyString();
-        return deliverRaw(payload, StripeSignature.sign(payload, SECRET, clock.instant()));
+        return deliverRaw(payload, WebhookSignatures.sign(payload, SECRET, clock.instant()));
     }
 
     /** Delivers a fixture exactly as stored except for a fresh signature. */
     HttpResponse deliverFixture(String fixture) {
         ObjectNode event = apiGatewayEvent(fixture);
         String payload = event.path("body").asText();
-        return deliverRaw(payload, StripeSignature.sign(payload, SECRET, clock.instant()));
+        return deliverRaw(payload, WebhookSignatures.sign(payload, SECRET, clock.instant()));
     }
 
     HttpResponse deliverRaw(String payload, String signatureHeader) {
@@ -84,7 +85,7 @@ final class StripeDeliveries {
         ObjectNode event = apiGatewayEvent("checkout-session-completed");
         event.put("body", Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
         event.put("isBase64Encoded", true);
-        ((ObjectNode) event.path("headers")).put("stripe-signature", StripeSignature.sign(payload, SECRET, clock.instant()));
+        ((ObjectNode) event.path("headers")).put("stripe-signature", WebhookSignatures.sign(payload, SECRET, clock.instant()));
         return invoke(event);
     }
 
@@ -93,7 +94,7 @@ final class StripeDeliveries {
     }
 
     String sign(String payload, Instant at) {
-        return StripeSignature.sign(payload, SECRET, at);
+        return WebhookSignatures.sign(payload, SECRET, at);
     }
 
     /** How many items the world's table holds (0: nothing was written). */

@@ -1,5 +1,6 @@
 package app.credits.webhook;
 
+import app.credits.testkit.stripe.WebhookSignatures;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
@@ -60,7 +61,7 @@ class WebhookSecretRequiredTest {
         ObjectNode event = StripeDeliveries.apiGatewayEvent("checkout-session-completed");
         event.put("body", payload);
         ((ObjectNode) event.path("headers")).put("stripe-signature",
-                StripeSignature.sign(payload, PUBLIC_LOCAL_SECRET, Instant.now()));
+                WebhookSignatures.sign(payload, PUBLIC_LOCAL_SECRET, Instant.now()));
         Path eventFile = temp.resolve("event.json");
         Files.writeString(eventFile, Json.write(event));
 

@@ -6,7 +6,8 @@ import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.Money;
 import app.credits.ledger.Pricing;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+import app.credits.testkit.template.SamTemplate;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
@@ -37,7 +38,7 @@ public final class Handlers {
     /** One instance per handler class of the template, keyed by class name. */
     public static Map<String, HttpFunction> forTemplate(Wiring wiring) {
         Map<String, HttpFunction> functions = new LinkedHashMap<>();
-        for (TemplateRoute route : TemplateRoutes.all()) {
+        for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             functions.computeIfAbsent(route.handlerClass(), name -> instantiate(name, wiring));
         }
         return functions;

@@ -5,7 +5,7 @@ import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
-import app.credits.reliability.support.TemplateRoutes.TemplateRoute;
+import app.credits.testkit.template.SamTemplate.HttpRoute;
 
 import java.time.Instant;
 import java.util.Map;
@@ -54,19 +54,18 @@ public final class Requests {
             Map.entry("PUT /orgs/{orgId}/plan", (c, e) -> e.org(c.org())
                     .body("{\"package\":\"standard\",\"fixedUnitPrice\":null}")),
             Map.entry("POST /webhooks/stripe", (c, e) -> {
-                String payload = app.credits.runtime.Json.write(StripeEvents.checkoutCompleted("evt_" + c.unique(),
-                        "cs_" + c.unique(), c.org(), 3, "pi_" + c.unique()));
-                return e.header("stripe-signature", app.credits.webhook.StripeSignature.sign(payload, StripeEvents.SECRET, c.now()))
+                String payload = app.credits.runtime.Json.write(StripeEvents.purchase(c.org(), 3).completed());
+                return e.header("stripe-signature", app.credits.testkit.stripe.WebhookSignatures.sign(payload, StripeEvents.SECRET, c.now()))
                         .body(payload);
             }));
 
     private Requests() {
     }
 
-    public static Recipe recipe(TemplateRoute route) {
-        Recipe recipe = VALID.get(route.key());
+    public static Recipe recipe(HttpRoute route) {
+        Recipe recipe = VALID.get(route.routeKey());
         if (recipe == null) {
-            throw new AssertionError("template.yaml deploys " + route.key() + " but the reliability tests have no valid "
+            throw new AssertionError("template.yaml deploys " + route.routeKey() + " but the reliability tests have no valid "
                     + "request for it: add it to Requests.VALID (and the authorization matrix's expected roles)");
         }
         return recipe;

@@ -1,65 +1,103 @@
 package app.credits.reliability.support;
 
-import app.credits.runtime.Json;
+import app.credits.checkout.StripeCheckout;
 import app.credits.http.testing.Events;
-import app.credits.webhook.StripeSignature;
+import app.credits.ledger.Credits;
+import app.credits.ledger.Money;
+import app.credits.ledger.OrgId;
+import app.credits.ledger.Pricing;
+import app.credits.runtime.Json;
+import app.credits.testkit.stripe.CheckoutPayment;
+import app.credits.testkit.stripe.StripeStandIn;
+import app.credits.testkit.stripe.WebhookSignatures;
+import app.credits.testkit.stripe.Webhooks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.stripe.exception.StripeException;
 
 import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
 
-/** Stripe events as the webhook receives them: the payload, signed with the test secret, in an API Gateway event. */
+/**
+ * Stripe's events about purchases, made by the test kit's Stripe stand-in: the checkout function's own
+ * {@link StripeCheckout} creates the Checkout Session (at a fixed 2900 a credit), the buyer pays it, and the stand-in
+ * refunds or disputes its charge as a test asks. The events are held, never sent by the stand-in: a test delivers
+ * their payloads, signed with the test secret in an API Gateway event, in whatever order and as often as it likes.
+ */
 public final class StripeEvents {
     public static final String SECRET = "whsec_reliability_0123456789SECRET";
     public static final String ROUTE = "POST /webhooks/stripe";
+    public static final long UNIT_AMOUNT = 2900;
+
+    private static StripeStandIn stripe;
+    private static StripeCheckout checkout;
 
     private StripeEvents() {
     }
 
-    /** checkout.session.completed, paid: {@code credits} for {@code org} at 2900 a credit. */
-    public static ObjectNode checkoutCompleted(String eventId, String session, String org, long credits, String paymentIntent) {
-        ObjectNode event = envelope(eventId, "checkout.session.completed");
-        ObjectNode object = ((ObjectNode) event.path("data")).putObject("object");
-        object.put("id", session).put("object", "checkout.session").put("mode", "payment")
-                .put("payment_status", "paid").put("status", "complete")
-                .put("amount_subtotal", 2900 * credits).put("amount_total", 2900 * credits).put("currency", "usd")
-                .put("client_reference_id", org).put("payment_intent", paymentIntent);
-        object.putObject("metadata").put("org_id", org).put("credits", Long.toString(credits)).put("unit_amount", "2900");
-        object.putObject("customer_details").put("email", "buyer@" + org.toLowerCase().replaceAll("[^a-z0-9]", "") + ".test");
-        return event;
+    /** A paid purchase of {@code credits} for {@code org}: its session, PaymentIntent and charge, and its event. */
+    public record Purchase(String sessionId, String paymentIntentId, String chargeId, ObjectNode completed) {
+        /** Refunds {@code amount} of the charge: its {@code charge.refunded} (cumulative {@code amount_refunded}). */
+        public ObjectNode refunded(long amount) {
+            stripe().refund(chargeId, amount);
+            return newest("charge.refunded", chargeId);
+        }
+
+        /** The cardholder disputes the charge: {@code charge.dispute.created}. */
+        public Dispute disputed() {
+            String id = stripe().openDispute(chargeId).path("id").asText();
+            return new Dispute(id, newest("charge.dispute.created", id));
+        }
     }
 
-    /** charge.refunded with Stripe's cumulative {@code amountRefunded}. */
-    public static ObjectNode chargeRefunded(String eventId, String charge, String paymentIntent, long amountRefunded) {
-        ObjectNode event = envelope(eventId, "charge.refunded");
-        ((ObjectNode) event.path("data")).putObject("object").put("id", charge).put("object", "charge")
-                .put("payment_intent", paymentIntent).put("amount_refunded", amountRefunded).put("refunded", true);
-        return event;
+    public record Dispute(String id, ObjectNode created) {
+        /** {@code charge.dispute.closed}, won or lost. */
+        public ObjectNode closed(boolean won) {
+            stripe().closeDispute(id, won);
+            return newest("charge.dispute.closed", id);
+        }
     }
 
-    /** charge.dispute.created, or .closed with {@code status} won/lost. */
-    public static ObjectNode dispute(String eventId, boolean closed, String dispute, String charge, String paymentIntent,
-                                     String status) {
-        ObjectNode event = envelope(eventId, closed ? "charge.dispute.closed" : "charge.dispute.created");
-        ((ObjectNode) event.path("data")).putObject("object").put("id", dispute).put("object", "dispute")
-                .put("charge", charge).put("payment_intent", paymentIntent).put("status", status);
-        return event;
-    }
-
-    private static ObjectNode envelope(String eventId, String type) {
-        ObjectNode event = Json.object();
-        event.put("id", eventId).put("object", "event").put("api_version", "2025-03-31.basil")
-                .put("created", 1_790_000_000L).put("livemode", false).put("type", type);
-        event.putObject("data");
-        return event;
+    public static synchronized Purchase purchase(String org, long credits) {
+        StripeStandIn s = stripe();
+        String sessionId;
+        try {
+            var quote = Pricing.standard().quote(credits, Credits.ZERO, Optional.of(Money.of(UNIT_AMOUNT, "usd")));
+            sessionId = checkout.createSession(OrgId.of(org), quote, "https://app.example.com/ok", "https://app.example.com/no",
+                    "reliability-" + UUID.randomUUID()).id();
+        } catch (StripeException e) {
+            throw new IllegalStateException("the Stripe stand-in refused the checkout function's session", e);
+        }
+        String buyer = "buyer@" + org.toLowerCase().replaceAll("[^a-z0-9]", "") + ".test";
+        ObjectNode session = s.payCheckoutSession(sessionId, CheckoutPayment.visa().email(buyer));
+        String paymentIntent = session.path("payment_intent").asText();
+        String charge = s.object(paymentIntent).orElseThrow().path("latest_charge").asText();
+        return new Purchase(sessionId, paymentIntent, charge, newest("checkout.session.completed", sessionId));
     }
 
     /** The API Gateway event delivering {@code payload} signed at {@code signedAt}. */
     public static Events delivery(String payload, Instant signedAt) {
-        return Events.http(ROUTE).noClaims().header("stripe-signature", StripeSignature.sign(payload, SECRET, signedAt))
+        return Events.http(ROUTE).noClaims().header("stripe-signature", WebhookSignatures.sign(payload, SECRET, signedAt))
                 .body(payload);
     }
 
     public static Events delivery(ObjectNode event, Instant signedAt) {
         return delivery(Json.write(event), signedAt);
+    }
+
+    /** One stand-in for the JVM, its events held (the tests deliver them to the handler themselves). */
+    private static synchronized StripeStandIn stripe() {
+        if (stripe == null) {
+            stripe = StripeStandIn.start();
+            stripe.webhooks().delivery(Webhooks.Delivery.HELD);
+            checkout = StripeCheckout.create(StripeStandIn.TEST_API_KEY, Optional.of(stripe.apiBase()));
+        }
+        return stripe;
+    }
+
+    private static ObjectNode newest(String type, String objectId) {
+        return stripe().events(type).stream()
+                .filter(e -> e.path("data").path("object").path("id").asText().equals(objectId))
+                .findFirst().orElseThrow(() -> new AssertionError("the stand-in recorded no " + type + " for " + objectId));
     }
 }

@@ -21,7 +21,7 @@ import app.credits.lowcredit.NotificationConfig;
 import app.credits.lowcredit.RunLog;
 import app.credits.lowcredit.SesEmailSender;
 import app.credits.lowcredit.testing.ReadCounter;
-import app.credits.lowcredit.testing.SesEmulator;
+import app.credits.testkit.ses.SesEmulator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;

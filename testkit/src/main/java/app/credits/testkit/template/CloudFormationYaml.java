@@ -1,4 +1,4 @@
-package app.credits.contract;
+package app.credits.testkit.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,9 +19,9 @@ import org.yaml.snakeyaml.nodes.Tag;
  * Reads CloudFormation/SAM YAML into JSON, turning the short-form intrinsic tags ({@code !Ref}, {@code !Sub}, ...)
  * into their long form ({@code {"Ref": ...}}, {@code {"Fn::Sub": ...}}), as CloudFormation itself does.
  */
-final class CloudFormationYaml {
+public final class CloudFormationYaml {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
 
     private static final Map<String, String> LONG_FORM_BY_TAG = Map.ofEntries(
             Map.entry("!Ref", "Ref"),
@@ -49,7 +49,7 @@ final class CloudFormationYaml {
     }
 
     /** Parses CloudFormation YAML (short tags allowed). Duplicate keys are an error, as in CloudFormation. */
-    static JsonNode read(String yaml) {
+    public static JsonNode read(String yaml) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         Object tree = new Yaml(new IntrinsicConstructor(options)).load(yaml);
@@ -57,7 +57,7 @@ final class CloudFormationYaml {
     }
 
     /** Parses plain YAML (no custom tags), e.g. an OpenAPI document. */
-    static JsonNode readPlain(String yaml) {
+    public static JsonNode readPlain(String yaml) {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         return JSON.valueToTree(new Yaml(new SafeConstructor(options)).load(yaml));

@@ -1,8 +1,7 @@
-package app.credits.local;
+package app.credits.testkit.template;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -12,12 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SamTemplateTest {
-    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
-
     @Test
     void theRepositorysTemplateYieldsEveryRouteOfTheContractWithItsHandlerAndAuthorizer() throws Exception {
         // GIVEN the template that deploys
-        SamTemplate template = SamTemplate.read(REPO.resolve("template.yaml"));
+        SamTemplate template = SamTemplate.ofRepository();
 
         // WHEN its HTTP routes are collected
         Map<String, String> handlerByRoute = template.httpFunctions().stream()
@@ -49,6 +46,10 @@ class SamTemplateTest {
         // AND each function keeps its own timeout or the Globals'
         assertEquals(120, template.scheduledFunction().orElseThrow().timeoutSeconds());
         assertEquals(15, template.httpFunctions().getFirst().timeoutSeconds());
+        // AND each function ships from its module's jar
+        assertEquals(java.util.Optional.of("checkout"), template.httpRoutes().stream()
+                .filter(r -> r.routeKey().equals("POST /orgs/{orgId}/checkout")).findFirst()
+                .flatMap(r -> template.function(r.functionId())).flatMap(SamTemplate.Function::moduleDir));
     }
 
     @Test
@@ -94,8 +95,9 @@ class SamTemplateTest {
         SamTemplate.Function fn = template.functions().getFirst();
         assertEquals("a.b.Handler", fn.handlerClass());
         assertTrue(fn.scheduled());
-        assertEquals(List.of(new SamTemplate.HttpRoute("POST", "/open/{id}", false),
-                new SamTemplate.HttpRoute("GET", "/guarded", true)), fn.routes());
+        assertEquals(List.of("POST /open/{id}", "GET /guarded"),
+                fn.routes().stream().map(SamTemplate.HttpRoute::routeKey).toList());
+        assertEquals(List.of(false, true), fn.routes().stream().map(SamTemplate.HttpRoute::jwt).toList());
         assertFalse(template.httpFunctions().isEmpty());
     }
 }

@@ -1,4 +1,6 @@
-package app.credits.lowcredit.testing;
+package app.credits.testkit.ses;
+
+import app.credits.testkit.Repository;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,9 +20,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The real SES v2 API stand-in, {@code aws-ses-v2-local} (npm, installed by {@code npm ci} in
- * {@code tools/ses-emulator}), run as a child process on a free loopback port. What the code under test sent is
- * read back from the emulator's {@code GET /store}; {@code POST /clear-store} empties it between scenarios.
+ * The one SES stand-in: {@code aws-ses-v2-local} (npm, pinned in {@code tools/ses-emulator}, installed by
+ * {@code bin/test}), run as a child process on a free loopback port, plus this launcher and reader. What the code
+ * under test sent is read back from the emulator's {@code GET /store}; {@code POST /clear-store} empties it.
+ * <p>
+ * Why this one and not a Java SES stand-in of our own: it is an independent implementation of SES's v1 and v2 send
+ * APIs (it refuses unsigned requests, reads the SDK's real JSON), so our requests are checked against someone else's
+ * reading of SES, not against our own; DESIGN.md names it, and a developer can run it beside the local runner
+ * ({@code SES_ENDPOINT}) and see the mails in its web view. It cannot fail on demand, so SES's failures come from
+ * {@link SesFaults}, a loopback front that passes requests through to it or fails them as SES does.
  */
 public final class SesEmulator implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,11 +91,34 @@ public final class SesEmulator implements AutoCloseable {
         return endpoint;
     }
 
+    /** A front on a free port that passes SES requests through to this emulator, or fails them on demand. */
+    public SesFaults withFaults() {
+        return SesFaults.inFrontOf(endpoint);
+    }
+
     /** Every email stored since the last {@link #clear()}, oldest first. */
     public List<SentEmail> emails() {
+        return parse(get("/store"));
+    }
+
+    /**
+     * The emails stored by the aws-ses-v2-local running at {@code endpoint} (one this JVM did not start, e.g. the
+     * local runner's {@code SES_ENDPOINT}), oldest first.
+     */
+    public static List<SentEmail> emailsAt(URI endpoint) throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        HttpResponse<String> store = client.send(HttpRequest.newBuilder(endpoint.resolve("/store"))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (store.statusCode() != 200) {
+            throw new IOException("the SES emulator at " + endpoint + " answered " + store.statusCode() + " to GET /store");
+        }
+        return parse(store.body());
+    }
+
+    private static List<SentEmail> parse(String storeJson) {
         JsonNode store;
         try {
-            store = JSON.readTree(get("/store"));
+            store = JSON.readTree(storeJson);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -183,7 +214,7 @@ public final class SesEmulator implements AutoCloseable {
 
     /** {@code <repo>/tools/ses-emulator/node_modules/aws-ses-v2-local/<its bin>}. */
     static Path cliScript() {
-        Path root = repoRoot();
+        Path root = Repository.root();
         Path pkg = root.resolve("tools/ses-emulator/node_modules/aws-ses-v2-local");
         Path manifest = pkg.resolve("package.json");
         if (!Files.isRegularFile(manifest)) {
@@ -197,18 +228,5 @@ public final class SesEmulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static Path repoRoot() {
-        String configured = System.getProperty("repo.root");
-        if (configured != null && Files.isDirectory(Path.of(configured, "tools"))) {
-            return Path.of(configured);
-        }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("tools/ses-emulator"))) {
-                return dir;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository's tools/ses-emulator from " + Path.of("").toAbsolutePath());
     }
 }

@@ -1,4 +1,4 @@
-package app.credits.contract;
+package app.credits.testkit.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
