@@ -2,7 +2,6 @@ package app.credits.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,8 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collections;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,11 +60,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
         Storage storage = null;
         if (options.dataDir() != null) {
             try {
-                storage = Storage.open(options.dataDir(), engine);
+                storage = Storage.open(options.dataDir(), engine.db);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
-            engine.journal = storage;
+            engine.db.journal = storage;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpServer server;
@@ -116,11 +114,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
         closed = true;
         server.stop(0);
         executor.shutdown();
-        engine.lock.lock();
+        engine.db.lock.lock();
         try {
             if (storage != null) storage.close();
         } finally {
-            engine.lock.unlock();
+            engine.db.lock.unlock();
         }
     }
 
@@ -198,22 +196,14 @@ public final class DynamoDbEmulator implements AutoCloseable {
         }
     }
 
+    /** An injected conflict: every action of a transaction is cancelled, a single-item request refused. */
     private static DynamoError conflict(String op, JsonNode req) {
         if (op.equals("TransactWriteItems") || op.equals("TransactGetItems")) {
             JsonNode items = req.path("TransactItems");
             int n = Math.max(1, items.isArray() ? items.size() : 1);
-            ArrayNode reasons = Codec.F.arrayNode();
-            List<String> codes = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                reasons.addObject().put("Code", "TransactionConflict").put("Message", "Transaction is ongoing for the item");
-                codes.add("TransactionConflict");
-            }
-            ObjectNode extra = Codec.F.objectNode();
-            extra.set("CancellationReasons", reasons);
-            return new DynamoError("TransactionCanceledException", 400,
-                    "Transaction cancelled, please refer cancellation reasons for specific reasons " + codes, extra);
+            return DynamoError.transactionCanceled(Collections.nCopies(n, CancellationReason.transactionConflict()));
         }
-        return new DynamoError("TransactionConflictException", 400, "Transaction is ongoing for the item", null);
+        return DynamoError.transactionConflict();
     }
 
     private static void sendError(HttpExchange ex, DynamoError e) throws IOException {

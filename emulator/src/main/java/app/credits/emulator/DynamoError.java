@@ -1,11 +1,14 @@
 package app.credits.emulator;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 
 /** An AWS error answered to the client: HTTP status, error type and message, plus optional extra body fields. */
 final class DynamoError extends RuntimeException {
     static final String PREFIX = "com.amazonaws.dynamodb.v20120810#";
+    static final String TRANSACTION_CONFLICT_MESSAGE = "Transaction is ongoing for the item";
 
     final String type;
     final int status;
@@ -60,6 +63,20 @@ final class DynamoError extends RuntimeException {
 
     static DynamoError conditionalCheckFailed(ObjectNode extra) {
         return new DynamoError("ConditionalCheckFailedException", 400, "The conditional request failed", extra);
+    }
+
+    /** TransactWriteItems or TransactGetItems did nothing; one reason per action, in order. */
+    static DynamoError transactionCanceled(List<CancellationReason> reasons) {
+        ObjectNode extra = JsonNodeFactory.instance.objectNode();
+        ArrayNode list = extra.putArray("CancellationReasons");
+        reasons.forEach(r -> list.add(r.toJson()));
+        return new DynamoError("TransactionCanceledException", 400,
+                "Transaction cancelled, please refer cancellation reasons for specific reasons " + reasons.stream().map(CancellationReason::code).toList(), extra);
+    }
+
+    /** A single-item write met an item that a transaction in flight holds. */
+    static DynamoError transactionConflict() {
+        return new DynamoError("TransactionConflictException", 400, TRANSACTION_CONFLICT_MESSAGE, null);
     }
 
     static DynamoError internal(String message) {
