@@ -72,6 +72,7 @@ final class Batches {
         Request.CapacityReport report = req.returnConsumedCapacity();
         req.checkReturnItemCollectionMetrics();
         List<Database.Change> changes = writes(req);
+        db.inFlight.checkWrites(changes);
         List<Database.Change> effective = new ArrayList<>();
         for (Database.Change c : changes) {
             Map<String, Value> old = c.table().get(c.key());

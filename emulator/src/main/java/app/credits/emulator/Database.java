@@ -19,6 +19,8 @@ final class Database {
     final ReentrantLock lock = new ReentrantLock();
     final TreeMap<String, Table> tables = new TreeMap<>();
     final ClientRequestTokens tokens = new ClientRequestTokens();
+    /** Empty unless contention mode lets transactions hold their items while in flight. */
+    final InFlightTransactions inFlight = new InFlightTransactions();
     /** Null in memory. */
     Journal journal;
 

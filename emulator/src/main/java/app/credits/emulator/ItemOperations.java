@@ -45,6 +45,7 @@ final class ItemOperations {
         Condition condition = req.condition("ConditionExpression", attributes);
         attributes.checkAllUsed(condition != null);
         PrimaryKey key = o.table().keys.keyOf(item);
+        db.inFlight.checkWrite(o.table(), key);
         Map<String, Value> old = o.table().get(key);
         checkCondition(cap, o, condition, old);
         chargeWrite(cap, o.table(), old, item, 1);
@@ -65,6 +66,7 @@ final class ItemOperations {
         Condition condition = req.condition("ConditionExpression", attributes);
         attributes.checkAllUsed(condition != null || updateExpression != null);
         checkUpdateTargets(o.table(), update);
+        db.inFlight.checkWrite(o.table(), key);
         Map<String, Value> old = o.table().get(key);
         checkCondition(cap, o, condition, old);
         // UpdateItem on a missing item creates it
@@ -84,6 +86,7 @@ final class ItemOperations {
         ExpressionAttributes attributes = req.expressionAttributes(true);
         Condition condition = req.condition("ConditionExpression", attributes);
         attributes.checkAllUsed(condition != null);
+        db.inFlight.checkWrite(o.table(), key);
         Map<String, Value> old = o.table().get(key);
         checkCondition(cap, o, condition, old);
         chargeWrite(cap, o.table(), old, null, 1);

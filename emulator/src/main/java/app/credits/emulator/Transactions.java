@@ -20,12 +20,15 @@ final class Transactions {
     private static final int MAX_ACTIONS = 100;
     private static final int MAX_TOKEN_LENGTH = 36;
 
-    /** One action of a TransactWriteItems. */
-    sealed interface WriteAction permits Check, Put, Update, Delete {
+    /** An action of a transaction: it targets one item. */
+    interface ItemAction {
         Table table();
 
         PrimaryKey key();
+    }
 
+    /** One action of a TransactWriteItems. */
+    sealed interface WriteAction extends ItemAction permits Check, Put, Update, Delete {
         /** The action's ConditionExpression, or null. */
         Condition condition();
 
@@ -54,7 +57,7 @@ final class Transactions {
                          Capacity capacity, ClientRequestTokens.Use token) implements Prepared {}
 
     /** One Get of a TransactGetItems. */
-    record Get(Table table, PrimaryKey key, List<AttributePath> projection) {}
+    record Get(Table table, PrimaryKey key, List<AttributePath> projection) implements ItemAction {}
 
     private final Database db;
 
@@ -69,7 +72,8 @@ final class Transactions {
     /**
      * Validates the request and evaluates every action against the state before the transaction.
      *
-     * @throws DynamoError TransactionCanceledException if a condition fails or an update cannot be applied
+     * @throws DynamoError TransactionCanceledException if a condition fails, an update cannot be applied or (in
+     *                     contention mode) an item is held by a transaction in flight
      */
     Prepared prepare(Request req) {
         req.allowOnly("TransactWriteItems", "TransactItems", "ClientRequestToken", "ReturnConsumedCapacity", "ReturnItemCollectionMetrics");
@@ -84,6 +88,7 @@ final class Transactions {
         long now = System.currentTimeMillis();
         ClientRequestTokens.Use use = null;
         if (token != null) {
+            db.inFlight.checkToken(token);
             use = new ClientRequestTokens.Use(token, ClientRequestTokens.requestHash(req.json()), now);
             switch (db.tokens.check(token, use.requestHash(), now)) {
                 case OTHER_REQUEST -> throw new DynamoError("IdempotentParameterMismatchException",
@@ -95,6 +100,7 @@ final class Transactions {
             }
         }
         List<WriteAction> actions = writeActions(items);
+        db.inFlight.checkTransaction(actions);
         List<CancellationReason> reasons = new ArrayList<>();
         boolean cancelled = false;
         List<Database.Change> changes = new ArrayList<>();
@@ -229,7 +235,9 @@ final class Transactions {
 
     ObjectNode transactGetItems(Request req, Capacity cap) {
         Request.CapacityReport report = req.allowOnly("TransactGetItems", "TransactItems", "ReturnConsumedCapacity").returnConsumedCapacity();
-        return read(gets(req), report, cap);
+        List<Get> gets = gets(req);
+        db.inFlight.checkTransaction(gets);
+        return read(gets, report, cap);
     }
 
     /** The Gets of a TransactGetItems, validated. */
