@@ -72,16 +72,39 @@ final class Capacity {
         return tables.values().stream().mapToDouble(Units::totalWrite).sum();
     }
 
+    /** Adds ConsumedCapacity for one table to a single-item or Query/Scan response, when requested. */
+    void putConsumed(ObjectNode response, String table, Request.CapacityReport report) {
+        ObjectNode c = consumed(table, report);
+        if (c != null) response.set("ConsumedCapacity", c);
+    }
+
+    /** Adds ConsumedCapacity as a list (batch and transaction operations) to a response, when requested. */
+    void putConsumedList(ObjectNode response, Request.CapacityReport report) {
+        if (report == Request.CapacityReport.NONE) return;
+        ArrayNode a = response.putArray("ConsumedCapacity");
+        for (String t : tables.keySet()) a.add(consumed(t, report));
+    }
+
+    /** Adds a transaction's units once it commits: its table reads and writes and its index writes. */
+    void addUnits(Capacity other) {
+        for (var e : other.tables.entrySet()) {
+            Units u = table(e.getKey());
+            u.read += e.getValue().read;
+            u.write += e.getValue().write;
+            e.getValue().indexes.forEach((ix, v) -> indexWrite(e.getKey(), ix, v[1]));
+        }
+    }
+
     /** The ConsumedCapacity object for one table, or null when not requested. */
-    ObjectNode consumed(String table, String mode) {
-        if (mode == null || mode.equals("NONE")) return null;
+    private ObjectNode consumed(String table, Request.CapacityReport report) {
+        if (report == Request.CapacityReport.NONE) return null;
         Units u = tables.getOrDefault(table, new Units());
         ObjectNode n = Codec.F.objectNode();
         n.put("TableName", table);
         n.put("CapacityUnits", u.total());
         if (u.totalRead() > 0) n.put("ReadCapacityUnits", u.totalRead());
         if (u.totalWrite() > 0) n.put("WriteCapacityUnits", u.totalWrite());
-        if (mode.equals("INDEXES")) {
+        if (report == Request.CapacityReport.INDEXES) {
             ObjectNode t = n.putObject("Table");
             t.put("CapacityUnits", u.read + u.write);
             if (u.read > 0) t.put("ReadCapacityUnits", u.read);
@@ -97,13 +120,5 @@ final class Capacity {
             }
         }
         return n;
-    }
-
-    /** ConsumedCapacity as a list (batch and transaction operations), or null when not requested. */
-    ArrayNode consumedList(String mode) {
-        if (mode == null || mode.equals("NONE")) return null;
-        ArrayNode a = Codec.F.arrayNode();
-        for (String t : tables.keySet()) a.add(consumed(t, mode));
-        return a;
     }
 }

@@ -2,7 +2,6 @@ package app.credits.emulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,7 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -40,11 +39,13 @@ public final class DynamoDbEmulator implements AutoCloseable {
     private final Engine engine;
     private final Storage storage;
     private final EmulatorStats stats = new EmulatorStats();
+    private final Contention contention;
     private volatile FaultInjector injector;
     private volatile boolean closed;
 
-    private DynamoDbEmulator(HttpServer server, ExecutorService executor, Engine engine, Storage storage) {
+    private DynamoDbEmulator(HttpServer server, ExecutorService executor, Engine engine, Storage storage, Contention contention) {
         this.server = server;
+        this.contention = contention;
         this.executor = executor;
         this.engine = engine;
         this.storage = storage;
@@ -58,15 +59,15 @@ public final class DynamoDbEmulator implements AutoCloseable {
      *                              locked by another running emulator, or the port cannot be bound
      */
     public static DynamoDbEmulator start(EmulatorOptions options) {
-        Engine engine = new Engine();
+        Engine engine = new Engine(options.contention());
         Storage storage = null;
         if (options.dataDir() != null) {
             try {
-                storage = Storage.open(options.dataDir(), engine);
+                storage = Storage.open(options.dataDir(), engine.db);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
-            engine.journal = storage;
+            engine.db.journal = storage;
         }
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpServer server;
@@ -78,7 +79,7 @@ public final class DynamoDbEmulator implements AutoCloseable {
             executor.shutdown();
             throw new UncheckedIOException("DynamoDB emulator: cannot listen on 127.0.0.1:" + options.port() + ": " + e.getMessage(), e);
         }
-        DynamoDbEmulator emu = new DynamoDbEmulator(server, executor, engine, storage);
+        DynamoDbEmulator emu = new DynamoDbEmulator(server, executor, engine, storage, options.contention());
         server.createContext("/", emu::handle);
         server.setExecutor(executor);
         server.start();
@@ -99,6 +100,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
+    /** The contention mode it was started with. */
+    public Contention contention() {
+        return contention;
+    }
+
     /** Counters since start or since {@link EmulatorStats#reset()}. */
     public EmulatorStats stats() {
         return stats;
@@ -109,6 +115,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
         this.injector = injector;
     }
 
+    /** Tests: runs in the thread of every TransactWriteItems while it holds its items (contention mode); null removes it. */
+    void setTransactionHoldHook(Runnable hook) {
+        engine.whileHolding = hook;
+    }
+
     /** Stops the server, then flushes and closes the journal and releases the data-dir lock. */
     @Override
     public void close() {
@@ -116,11 +127,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
         closed = true;
         server.stop(0);
         executor.shutdown();
-        engine.lock.lock();
+        engine.db.lock.lock();
         try {
             if (storage != null) storage.close();
         } finally {
-            engine.lock.unlock();
+            engine.db.lock.unlock();
         }
     }
 
@@ -144,7 +155,7 @@ public final class DynamoDbEmulator implements AutoCloseable {
             try {
                 req = body.length == 0 ? MAPPER.createObjectNode() : MAPPER.readTree(body);
             } catch (IOException e) {
-                stats.record(op, true, 0, 0, 0, 0, 0);
+                stats.record(op, true, false, 0, 0, 0, 0, 0);
                 sendError(ex, new DynamoError("com.amazon.coral.service#SerializationException", "Start of structure or map found where not expected"));
                 return;
             }
@@ -160,7 +171,8 @@ public final class DynamoDbEmulator implements AutoCloseable {
                 failure = DynamoError.internal("Internal server error: " + e);
             }
             // counted before answering, so a client that sees the response also sees the counters
-            stats.record(op, failure != null, cap.itemsRead, cap.itemsWritten, cap.totalRead(), cap.totalWrite(), System.nanoTime() - t0);
+            stats.record(op, failure != null, failure != null && failure.transactionConflict, cap.itemsRead, cap.itemsWritten,
+                    cap.totalRead(), cap.totalWrite(), System.nanoTime() - t0);
             if (failure != null) sendError(ex, failure);
             else sendJson(ex, 200, result);
         } catch (IOException e) {
@@ -198,22 +210,14 @@ public final class DynamoDbEmulator implements AutoCloseable {
         }
     }
 
+    /** An injected conflict: every action of a transaction is cancelled, a single-item request refused. */
     private static DynamoError conflict(String op, JsonNode req) {
         if (op.equals("TransactWriteItems") || op.equals("TransactGetItems")) {
             JsonNode items = req.path("TransactItems");
             int n = Math.max(1, items.isArray() ? items.size() : 1);
-            ArrayNode reasons = Codec.F.arrayNode();
-            List<String> codes = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                reasons.addObject().put("Code", "TransactionConflict").put("Message", "Transaction is ongoing for the item");
-                codes.add("TransactionConflict");
-            }
-            ObjectNode extra = Codec.F.objectNode();
-            extra.set("CancellationReasons", reasons);
-            return new DynamoError("TransactionCanceledException", 400,
-                    "Transaction cancelled, please refer cancellation reasons for specific reasons " + codes, extra);
+            return DynamoError.transactionCanceled(Collections.nCopies(n, CancellationReason.transactionConflict()));
         }
-        return new DynamoError("TransactionConflictException", 400, "Transaction is ongoing for the item", null);
+        return DynamoError.transactionConflict();
     }
 
     private static void sendError(HttpExchange ex, DynamoError e) throws IOException {
@@ -239,32 +243,30 @@ public final class DynamoDbEmulator implements AutoCloseable {
 
     // ------------------------------------------------------------------ command line
 
+    static final String USAGE = "usage: DynamoDbEmulator [--port N (default 8000)] [--data-dir DIR | --in-memory]"
+            + " [--contention off|dynamodb|<base>ms[+<jitter>ms] (default off)]";
+
     /**
-     * {@code --port N} (default 8000) and {@code --data-dir DIR} or {@code --in-memory} (default). Prints
+     * {@code --port N} (default 8000), {@code --data-dir DIR} or {@code --in-memory} (default), and
+     * {@code --contention off|dynamodb|<base>ms[+<jitter>ms]} (see {@link Contention#parse}). Prints
      * "DynamoDB emulator listening on http://127.0.0.1:N" and serves until killed.
      */
     public static void main(String[] args) throws InterruptedException {
-        int port = 8000;
-        Path dataDir = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(requireArg(args, ++i, "--port"));
-                case "--data-dir" -> dataDir = Path.of(requireArg(args, ++i, "--data-dir"));
-                case "--in-memory" -> dataDir = null;
-                case "--help", "-h" -> {
-                    System.out.println("usage: DynamoDbEmulator [--port N (default 8000)] [--data-dir DIR | --in-memory]");
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown argument: " + args[i]
-                            + "\nusage: DynamoDbEmulator [--port N (default 8000)] [--data-dir DIR | --in-memory]");
-                    System.exit(2);
-                }
-            }
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            System.out.println(USAGE);
+            return;
+        }
+        EmulatorOptions options;
+        try {
+            options = parseArguments(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage() + "\n" + USAGE);
+            System.exit(2);
+            return;
         }
         DynamoDbEmulator emu;
         try {
-            emu = start(new EmulatorOptions(port, dataDir));
+            emu = start(options);
         } catch (UncheckedIOException e) {
             System.err.println(e.getMessage());
             System.exit(1);
@@ -276,11 +278,32 @@ public final class DynamoDbEmulator implements AutoCloseable {
         Thread.currentThread().join();
     }
 
-    private static String requireArg(String[] args, int i, String flag) {
-        if (i >= args.length) {
-            System.err.println(flag + " needs a value");
-            System.exit(2);
+    /** The options a command line asks for; IllegalArgumentException (with a message) for a wrong one. */
+    static EmulatorOptions parseArguments(String[] args) {
+        int port = 8000;
+        Path dataDir = null;
+        Contention contention = Contention.off();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> {
+                    String value = value(args, ++i, "--port");
+                    try {
+                        port = Integer.parseInt(value);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("--port needs a number, not: " + value);
+                    }
+                }
+                case "--data-dir" -> dataDir = Path.of(value(args, ++i, "--data-dir"));
+                case "--in-memory" -> dataDir = null;
+                case "--contention" -> contention = Contention.parse(value(args, ++i, "--contention"));
+                default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
+            }
         }
+        return new EmulatorOptions(port, dataDir, contention);
+    }
+
+    private static String value(String[] args, int i, String flag) {
+        if (i >= args.length) throw new IllegalArgumentException(flag + " needs a value");
         return args[i];
     }
 }

@@ -7,14 +7,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Counters since start (or since {@link #reset()}), per operation name such as "TransactWriteItems": requests,
  * items read (returned or examined: for Query/Scan the items examined before the filter, as DynamoDB charges),
- * items written, and consumed read/write capacity units computed the DynamoDB way. Thread-safe.
+ * items written, consumed read/write capacity units computed the DynamoDB way, and transaction conflicts (requests
+ * refused because a transaction in flight held one of their items, in contention mode or injected). Thread-safe.
  */
 public final class EmulatorStats {
 
     /** An immutable view of one operation's counters. */
     public record OperationStats(long requests, long errors, long itemsRead, long itemsWritten,
-                                 double readCapacityUnits, double writeCapacityUnits, long serverNanos) {
-        static final OperationStats ZERO = new OperationStats(0, 0, 0, 0, 0, 0, 0);
+                                 double readCapacityUnits, double writeCapacityUnits, long serverNanos, long transactionConflicts) {
+        static final OperationStats ZERO = new OperationStats(0, 0, 0, 0, 0, 0, 0, 0);
 
         /** Mean time spent executing one request inside the emulator (excluding HTTP and JSON parsing), in microseconds. */
         public double meanServerMicros() {
@@ -23,11 +24,11 @@ public final class EmulatorStats {
     }
 
     private static final class Counter {
-        long requests, errors, itemsRead, itemsWritten, nanos;
+        long requests, errors, itemsRead, itemsWritten, nanos, transactionConflicts;
         double rcu, wcu;
 
         synchronized OperationStats view() {
-            return new OperationStats(requests, errors, itemsRead, itemsWritten, rcu, wcu, nanos);
+            return new OperationStats(requests, errors, itemsRead, itemsWritten, rcu, wcu, nanos, transactionConflicts);
         }
     }
 
@@ -35,11 +36,12 @@ public final class EmulatorStats {
 
     EmulatorStats() {}
 
-    void record(String operation, boolean error, long itemsRead, long itemsWritten, double rcu, double wcu, long nanos) {
+    void record(String operation, boolean error, boolean transactionConflict, long itemsRead, long itemsWritten, double rcu, double wcu, long nanos) {
         Counter c = ops.computeIfAbsent(operation, k -> new Counter());
         synchronized (c) {
             c.requests++;
             if (error) c.errors++;
+            if (transactionConflict) c.transactionConflicts++;
             c.itemsRead += itemsRead;
             c.itemsWritten += itemsWritten;
             c.rcu += rcu;
@@ -73,6 +75,9 @@ public final class EmulatorStats {
 
     public double writeCapacityUnits(String operation) { return operation(operation).writeCapacityUnits(); }
 
+    /** Requests of this operation refused because a transaction in flight held one of their items. */
+    public long transactionConflicts(String operation) { return operation(operation).transactionConflicts(); }
+
     public long totalRequests() { return snapshot().values().stream().mapToLong(OperationStats::requests).sum(); }
 
     public long totalItemsRead() { return snapshot().values().stream().mapToLong(OperationStats::itemsRead).sum(); }
@@ -82,6 +87,8 @@ public final class EmulatorStats {
     public double totalReadCapacityUnits() { return snapshot().values().stream().mapToDouble(OperationStats::readCapacityUnits).sum(); }
 
     public double totalWriteCapacityUnits() { return snapshot().values().stream().mapToDouble(OperationStats::writeCapacityUnits).sum(); }
+
+    public long totalTransactionConflicts() { return snapshot().values().stream().mapToLong(OperationStats::transactionConflicts).sum(); }
 
     /** Sets every counter back to zero. */
     public void reset() {

@@ -11,19 +11,23 @@ final class Numbers {
     private static final BigDecimal MAX_EXCLUSIVE = new BigDecimal("1E126");
     private static final BigDecimal MIN_INCLUSIVE = new BigDecimal("1E-130");
 
-    /** Parses a number as sent on the wire; throws ValidationException like DynamoDB for invalid input. */
+    /**
+     * Parses a number as sent on the wire; throws ValidationException like DynamoDB for invalid input, which
+     * includes surrounding spaces ({@code " 1"}, {@code "1 "}): DynamoDB does not trim them.
+     */
     static BigDecimal parse(String s) {
-        String t = s.trim();
-        if (t.isEmpty() || !NUMBER.matcher(t).matches()) {
-            throw DynamoError.validation("A value provided cannot be converted into a number");
-        }
+        if (!NUMBER.matcher(s).matches()) throw notANumber(s);
         BigDecimal d;
         try {
-            d = new BigDecimal(t);
+            d = new BigDecimal(s);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw DynamoError.validation("A value provided cannot be converted into a number");
+            throw notANumber(s);
         }
         return normalise(d);
+    }
+
+    private static DynamoError notANumber(String s) {
+        return DynamoError.validation("The parameter cannot be converted to a numeric value" + (s.isEmpty() ? "" : ": " + s));
     }
 
     /** Strips trailing zeros, checks precision and range; the result is the canonical form. */

@@ -24,7 +24,7 @@ import java.nio.file.StandardOpenOption;
  * Durability for a data directory: a lock file, an append-only journal (one JSON line per committed write,
  * forced to disk before the response) and an optional snapshot that the journal is compacted into.
  */
-final class Storage implements Engine.Journal, AutoCloseable {
+final class Storage implements Journal, AutoCloseable {
     static final String LOCK = "emulator.lock";
     static final String JOURNAL = "journal.jsonl";
     static final String SNAPSHOT = "snapshot.jsonl";
@@ -49,8 +49,8 @@ final class Storage implements Engine.Journal, AutoCloseable {
         this.lock = lock;
     }
 
-    /** Locks the directory, loads snapshot + journal into the engine, compacts if large, and opens the journal for appends. */
-    static Storage open(Path dir, Engine engine) throws IOException {
+    /** Locks the directory, loads snapshot + journal into the database, compacts if large, and opens the journal for appends. */
+    static Storage open(Path dir, Database db) throws IOException {
         Path abs = dir.toAbsolutePath();
         try {
             Files.createDirectories(abs);
@@ -78,7 +78,7 @@ final class Storage implements Engine.Journal, AutoCloseable {
         }
         Storage s = new Storage(abs, lc, fl);
         try {
-            s.load(engine);
+            s.load(db);
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -86,7 +86,7 @@ final class Storage implements Engine.Journal, AutoCloseable {
         }
     }
 
-    private void load(Engine engine) throws IOException {
+    private void load(Database db) throws IOException {
         Path snap = dir.resolve(SNAPSHOT);
         long snapSeq = 0;
         if (Files.exists(snap)) {
@@ -95,7 +95,7 @@ final class Storage implements Engine.Journal, AutoCloseable {
                 if (!it.hasNext()) throw new IOException("DynamoDB emulator: snapshot " + snap + " is empty");
                 JsonNode header = MAPPER.readTree(it.next());
                 snapSeq = header.path("seq").asLong();
-                while (it.hasNext()) engine.replay(MAPPER.readTree(it.next()));
+                while (it.hasNext()) JournalRecords.replay(db, MAPPER.readTree(it.next()));
             } catch (JsonProcessingException | UncheckedIOException e) {
                 throw new IOException("DynamoDB emulator: snapshot " + snap + " is corrupt: " + e.getMessage(), e);
             }
@@ -130,7 +130,7 @@ final class Storage implements Engine.Journal, AutoCloseable {
                 }
                 long rs = rec.path("seq").asLong();
                 if (rs > snapSeq) {
-                    engine.replay(rec);
+                    JournalRecords.replay(db, rec);
                     replayedRecords++;
                     seq = Math.max(seq, rs);
                 }
@@ -143,7 +143,7 @@ final class Storage implements Engine.Journal, AutoCloseable {
             }
         }
         journal.position(good);
-        if (good > compactThreshold) compact(engine);
+        if (good > compactThreshold) compact(db);
     }
 
     private static int indexOf(byte[] a, byte b, int from) {
@@ -151,15 +151,15 @@ final class Storage implements Engine.Journal, AutoCloseable {
         return -1;
     }
 
-    /** Writes the engine state to a snapshot (temp file, fsync, atomic rename) and empties the journal. */
-    void compact(Engine engine) throws IOException {
+    /** Writes the database to a snapshot (temp file, fsync, atomic rename) and empties the journal. */
+    void compact(Database db) throws IOException {
         Path tmp = dir.resolve(SNAPSHOT + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
              BufferedWriter w = new BufferedWriter(new OutputStreamWriter(Channels.newOutputStream(ch), StandardCharsets.UTF_8), 1 << 16)) {
             w.write(MAPPER.writeValueAsString(Codec.F.objectNode().put("format", 1).put("seq", seq)));
             w.write('\n');
             IOException[] err = new IOException[1];
-            engine.snapshotRecords(rec -> {
+            JournalRecords.snapshot(db, rec -> {
                 if (err[0] != null) return;
                 try {
                     w.write(MAPPER.writeValueAsString(rec));

@@ -4,129 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /** One table: its definition, its items ordered by primary key, and its global secondary indexes. */
 final class Table {
     static final long MAX_ITEM_SIZE = 400 * 1024;
-
-    record KeyDef(String name, String type) {}
-
-    /** Sentinel that sorts after every value (used for range bounds). */
-    static final Object MAX = new Object() {
-        @Override public String toString() { return "MAX"; }
-    };
-
-    /** Keys are lists of Values (plus the MAX sentinel in bounds); a prefix sorts before its extensions. */
-    static final Comparator<List<Object>> KEY_ORDER = (a, b) -> {
-        int n = Math.min(a.size(), b.size());
-        for (int i = 0; i < n; i++) {
-            Object x = a.get(i), y = b.get(i);
-            if (x == y) continue;
-            if (x == MAX) return 1;
-            if (y == MAX) return -1;
-            int r = Value.compare((Value) x, (Value) y);
-            if (r != 0) return r;
-        }
-        return Integer.compare(a.size(), b.size());
-    };
-
-    final class Index {
-        final String name;
-        final KeyDef hash, range;
-        final String projectionType;
-        final List<String> nonKeyAttributes;
-        final long rcu, wcu;
-        final TreeMap<List<Object>, Map<String, Value>> entries = new TreeMap<>(KEY_ORDER);
-        long sizeBytes;
-
-        Index(String name, KeyDef hash, KeyDef range, String projectionType, List<String> nonKeyAttributes, long rcu, long wcu) {
-            this.name = name;
-            this.hash = hash;
-            this.range = range;
-            this.projectionType = projectionType;
-            this.nonKeyAttributes = nonKeyAttributes;
-            this.rcu = rcu;
-            this.wcu = wcu;
-        }
-
-        /** The index position of an item, or null if the item is not in this (sparse) index. */
-        List<Object> keyOf(Map<String, Value> item) {
-            if (item == null) return null;
-            Value h = item.get(hash.name);
-            if (h == null || !h.type().equals(hash.type)) return null;
-            List<Object> k = new ArrayList<>(4);
-            k.add(h);
-            if (range != null) {
-                Value r = item.get(range.name);
-                if (r == null || !r.type().equals(range.type)) return null;
-                k.add(r);
-            }
-            k.addAll(Table.this.keyOf(item));
-            return k;
-        }
-
-        /** The item as stored in the index (per its projection). */
-        Map<String, Value> project(Map<String, Value> item) {
-            if (item == null) return null;
-            if (projectionType.equals("ALL")) return item;
-            Map<String, Value> out = new LinkedHashMap<>();
-            for (var e : item.entrySet()) {
-                String k = e.getKey();
-                if (isKeyAttribute(k) || k.equals(hash.name) || (range != null && k.equals(range.name))
-                        || (projectionType.equals("INCLUDE") && nonKeyAttributes.contains(k))) {
-                    out.put(k, e.getValue());
-                }
-            }
-            return out;
-        }
-
-        /** Table key attributes plus index key attributes of an item (a LastEvaluatedKey for this index). */
-        Map<String, Value> keyAttributes(Map<String, Value> item) {
-            Map<String, Value> k = Table.this.keyAttributes(item);
-            k.put(hash.name, item.get(hash.name));
-            if (range != null) k.put(range.name, item.get(range.name));
-            return k;
-        }
-
-        ObjectNode describe() {
-            ObjectNode n = Codec.F.objectNode();
-            n.put("IndexName", name);
-            n.set("KeySchema", keySchemaJson(hash, range));
-            ObjectNode p = n.putObject("Projection");
-            p.put("ProjectionType", projectionType);
-            if (projectionType.equals("INCLUDE")) {
-                ArrayNode a = p.putArray("NonKeyAttributes");
-                nonKeyAttributes.forEach(a::add);
-            }
-            n.put("IndexStatus", "ACTIVE");
-            ObjectNode pt = n.putObject("ProvisionedThroughput");
-            pt.put("NumberOfDecreasesToday", 0);
-            pt.put("ReadCapacityUnits", rcu);
-            pt.put("WriteCapacityUnits", wcu);
-            n.put("IndexSizeBytes", sizeBytes);
-            n.put("ItemCount", entries.size());
-            n.put("IndexArn", arn() + "/index/" + name);
-            return n;
-        }
-    }
+    private static final String INVALID_KEY = "The provided key element does not match the schema";
 
     final String name;
-    final KeyDef hash, range;
+    final KeySchema keys;
     /** The normalised definition (as journaled); enough to re-create the table. */
     final ObjectNode definition;
-    final Map<String, Index> indexes = new LinkedHashMap<>();
-    final TreeMap<List<Object>, Map<String, Value>> items = new TreeMap<>(KEY_ORDER);
+    final Map<String, GlobalIndex> indexes = new LinkedHashMap<>();
+    final TreeMap<Key, Map<String, Value>> items = new TreeMap<>();
     long sizeBytes;
     boolean ttlEnabled;
     String ttlAttribute;
 
-    /** Builds a table from a definition previously validated by {@link Engine#createTable}. */
+    /** Builds a table from a definition validated by {@link TableDefinitions#validate}. */
     Table(ObjectNode definition) {
         this.definition = definition;
         this.name = definition.get("TableName").textValue();
@@ -134,19 +32,17 @@ final class Table {
         for (JsonNode a : definition.get("AttributeDefinitions")) {
             types.put(a.get("AttributeName").textValue(), a.get("AttributeType").textValue());
         }
-        KeyDef[] k = keys(definition.get("KeySchema"), types);
-        this.hash = k[0];
-        this.range = k[1];
+        this.keys = KeySchema.fromJson(definition.get("KeySchema"), types);
         JsonNode gsis = definition.get("GlobalSecondaryIndexes");
         if (gsis != null) {
             for (JsonNode g : gsis) {
-                KeyDef[] gk = keys(g.get("KeySchema"), types);
-                JsonNode proj = g.get("Projection");
+                JsonNode projection = g.get("Projection");
                 List<String> nonKey = new ArrayList<>();
-                if (proj.has("NonKeyAttributes")) proj.get("NonKeyAttributes").forEach(x -> nonKey.add(x.textValue()));
+                if (projection.has("NonKeyAttributes")) projection.get("NonKeyAttributes").forEach(x -> nonKey.add(x.textValue()));
                 JsonNode pt = g.get("ProvisionedThroughput");
-                String iname = g.get("IndexName").textValue();
-                indexes.put(iname, new Index(iname, gk[0], gk[1], proj.get("ProjectionType").textValue(), List.copyOf(nonKey),
+                String indexName = g.get("IndexName").textValue();
+                indexes.put(indexName, new GlobalIndex(indexName, KeySchema.fromJson(g.get("KeySchema"), types), keys,
+                        projection.get("ProjectionType").textValue(), List.copyOf(nonKey),
                         pt == null ? 0 : pt.path("ReadCapacityUnits").asLong(), pt == null ? 0 : pt.path("WriteCapacityUnits").asLong()));
             }
         }
@@ -157,105 +53,73 @@ final class Table {
         }
     }
 
-    static KeyDef[] keys(JsonNode keySchema, Map<String, String> types) {
-        KeyDef h = null, r = null;
-        for (JsonNode e : keySchema) {
-            String n = e.get("AttributeName").textValue();
-            KeyDef kd = new KeyDef(n, types.get(n));
-            if (e.get("KeyType").textValue().equals("HASH")) h = kd; else r = kd;
-        }
-        return new KeyDef[] {h, r};
-    }
-
-    static ArrayNode keySchemaJson(KeyDef hash, KeyDef range) {
-        ArrayNode a = Codec.F.arrayNode();
-        a.addObject().put("AttributeName", hash.name).put("KeyType", "HASH");
-        if (range != null) a.addObject().put("AttributeName", range.name).put("KeyType", "RANGE");
-        return a;
-    }
-
     String arn() {
         return "arn:aws:dynamodb:us-east-1:000000000000:table/" + name;
     }
 
-    boolean isKeyAttribute(String attr) {
-        return attr.equals(hash.name) || (range != null && attr.equals(range.name));
-    }
-
-    Index index(String indexName) {
-        Index ix = indexes.get(indexName);
+    GlobalIndex index(String indexName) {
+        GlobalIndex ix = indexes.get(indexName);
         if (ix == null) throw DynamoError.validation("The table does not have the specified index: " + indexName);
         return ix;
     }
 
-    /** Primary key position of a (validated) item. */
-    List<Object> keyOf(Map<String, Value> item) {
-        return range == null ? List.of(item.get(hash.name)) : List.of(item.get(hash.name), item.get(range.name));
+    void setTimeToLive(boolean enabled, String attribute) {
+        ttlEnabled = enabled;
+        ttlAttribute = attribute;
+        definition.set("TimeToLive", Codec.F.objectNode().put("Enabled", enabled).put("AttributeName", attribute));
     }
 
-    Map<String, Value> keyAttributes(Map<String, Value> item) {
-        Map<String, Value> k = new LinkedHashMap<>();
-        k.put(hash.name, item.get(hash.name));
-        if (range != null) k.put(range.name, item.get(range.name));
-        return k;
-    }
-
-    Map<String, Value> keyAttributes(List<Object> key) {
-        Map<String, Value> k = new LinkedHashMap<>();
-        k.put(hash.name, (Value) key.get(0));
-        if (range != null) k.put(range.name, (Value) key.get(1));
-        return k;
-    }
-
-    /** Validates a Key parameter (exactly the key attributes with their declared types) and returns its position. */
-    List<Object> keyFromParam(Map<String, Value> key) {
-        if (key == null) throw DynamoError.validation("The provided key element does not match the schema");
-        int expected = range == null ? 1 : 2;
-        if (key.size() != expected) throw DynamoError.validation("The provided key element does not match the schema");
-        for (KeyDef kd : range == null ? List.of(hash) : List.of(hash, range)) {
-            Value v = key.get(kd.name);
-            if (v == null || !v.type().equals(kd.type)) throw DynamoError.validation("The provided key element does not match the schema");
-            checkKeyValue(kd, v, kd == hash);
+    /** Validates a Key parameter (exactly the key attributes with their declared types) and returns the key. */
+    PrimaryKey keyFromParam(Map<String, Value> key) {
+        if (key == null || key.size() != keys.attributes().size()) throw DynamoError.validation(INVALID_KEY);
+        for (KeySchema.Attribute a : keys.attributes()) {
+            Value v = key.get(a.name());
+            if (v == null || !v.type().equals(a.type())) throw DynamoError.validation(INVALID_KEY);
+            checkKeyValue(a, v, a == keys.partition());
         }
-        return keyOf(key);
+        return keys.keyOf(key);
     }
 
-    private static void checkKeyValue(KeyDef kd, Value v, boolean isHash) {
-        if ((v instanceof Value.S s && s.v().isEmpty()) || (v instanceof Value.B b && b.v().length == 0)) {
+    private static void checkKeyValue(KeySchema.Attribute a, Value v, boolean isPartitionKey) {
+        if (isEmpty(v)) {
             throw DynamoError.validation("One or more parameter values are not valid. The AttributeValue for a key attribute "
-                    + "cannot contain an empty " + (v instanceof Value.S ? "string" : "binary") + " value. Key: " + kd.name);
+                    + "cannot contain an empty " + (v instanceof Value.S ? "string" : "binary") + " value. Key: " + a.name());
         }
         long size = Value.size(v);
-        if (isHash && size > 2048) {
+        if (isPartitionKey && size > 2048) {
             throw DynamoError.invalidParam("Size of hashkey has exceeded the maximum size limit of2048 bytes");
         }
-        if (!isHash && size > 1024) {
+        if (!isPartitionKey && size > 1024) {
             throw DynamoError.invalidParam("Aggregated size of all range keys has exceeded the size limit of 1024 bytes");
         }
     }
 
+    private static boolean isEmpty(Value v) {
+        return (v instanceof Value.S s && s.v().isEmpty()) || (v instanceof Value.B b && b.v().length == 0);
+    }
+
     /** Validates a full item to be stored (keys, index keys, size). {@code update} selects DynamoDB's UpdateItem wording. */
     void validateItem(Map<String, Value> item, boolean update) {
-        for (KeyDef kd : range == null ? List.of(hash) : List.of(hash, range)) {
-            Value v = item.get(kd.name);
-            if (v == null) throw DynamoError.invalidParam("Missing the key " + kd.name + " in the item");
-            if (!v.type().equals(kd.type)) {
-                throw DynamoError.invalidParam("Type mismatch for key " + kd.name + " expected: " + kd.type + " actual: " + v.type());
+        for (KeySchema.Attribute a : keys.attributes()) {
+            Value v = item.get(a.name());
+            if (v == null) throw DynamoError.invalidParam("Missing the key " + a.name() + " in the item");
+            if (!v.type().equals(a.type())) {
+                throw DynamoError.invalidParam("Type mismatch for key " + a.name() + " expected: " + a.type() + " actual: " + v.type());
             }
-            checkKeyValue(kd, v, kd == hash);
+            checkKeyValue(a, v, a == keys.partition());
         }
-        for (Index ix : indexes.values()) {
-            for (KeyDef kd : ix.range == null ? List.of(ix.hash) : List.of(ix.hash, ix.range)) {
-                Value v = item.get(kd.name);
+        for (GlobalIndex ix : indexes.values()) {
+            for (KeySchema.Attribute a : ix.keys.attributes()) {
+                Value v = item.get(a.name());
                 if (v == null) continue;
-                if (!v.type().equals(kd.type)) {
-                    throw DynamoError.invalidParam("Type mismatch for Index Key " + kd.name + " Expected: " + kd.type
+                if (!v.type().equals(a.type())) {
+                    throw DynamoError.invalidParam("Type mismatch for Index Key " + a.name() + " Expected: " + a.type()
                             + " Actual: " + v.type() + " IndexName: " + ix.name);
                 }
-                if ((v instanceof Value.S s && s.v().isEmpty()) || (v instanceof Value.B b && b.v().length == 0)) {
+                if (isEmpty(v)) {
                     throw DynamoError.validation("One or more parameter values are not valid. A value specified for a secondary index key "
                             + "is not supported. The AttributeValue for a key attribute cannot contain an empty string value. IndexName: "
-                            + ix.name + ", IndexKey: " + kd.name);
+                            + ix.name + ", IndexKey: " + a.name());
                 }
             }
         }
@@ -265,42 +129,24 @@ final class Table {
         }
     }
 
-    Map<String, Value> get(List<Object> key) {
+    Map<String, Value> get(PrimaryKey key) {
         return items.get(key);
     }
 
     /** Stores (item != null) or deletes (item == null) at a key, maintaining indexes and sizes. */
-    void write(List<Object> key, Map<String, Value> item) {
+    void write(PrimaryKey key, Map<String, Value> item) {
         Map<String, Value> old = item == null ? items.remove(key) : items.put(key, item);
         if (old != null) sizeBytes -= Value.itemSize(old);
         if (item != null) sizeBytes += Value.itemSize(item);
-        for (Index ix : indexes.values()) {
-            List<Object> ok = ix.keyOf(old);
-            if (ok != null) {
-                ix.entries.remove(ok);
-                ix.sizeBytes -= Value.itemSize(ix.project(old));
-            }
-            List<Object> nk = ix.keyOf(item);
-            if (nk != null) {
-                ix.entries.put(nk, item);
-                ix.sizeBytes += Value.itemSize(ix.project(item));
-            }
-        }
+        for (GlobalIndex ix : indexes.values()) ix.write(old, item);
     }
 
     /** Write capacity consumed in each index by replacing old with item (either may be null). */
     Map<String, Double> indexWriteUnits(Map<String, Value> old, Map<String, Value> item) {
         Map<String, Double> out = new LinkedHashMap<>();
-        for (Index ix : indexes.values()) {
-            List<Object> ok = ix.keyOf(old), nk = ix.keyOf(item);
-            double u = 0;
-            if (ok != null && nk != null) {
-                Map<String, Value> op = ix.project(old), np = ix.project(item);
-                if (!Objects.equals(ok, nk)) u = Capacity.writeUnits(Value.itemSize(op)) + Capacity.writeUnits(Value.itemSize(np));
-                else if (!op.equals(np)) u = Capacity.writeUnits(Math.max(Value.itemSize(op), Value.itemSize(np)));
-            } else if (nk != null) u = Capacity.writeUnits(Value.itemSize(ix.project(item)));
-            else if (ok != null) u = Capacity.writeUnits(Value.itemSize(ix.project(old)));
-            if (u > 0) out.put(ix.name, u);
+        for (GlobalIndex ix : indexes.values()) {
+            double units = ix.writeUnits(old, item);
+            if (units > 0) out.put(ix.name, units);
         }
         return out;
     }
@@ -309,7 +155,7 @@ final class Table {
         ObjectNode n = Codec.F.objectNode();
         n.set("AttributeDefinitions", definition.get("AttributeDefinitions").deepCopy());
         n.put("TableName", name);
-        n.set("KeySchema", keySchemaJson(hash, range));
+        n.set("KeySchema", keys.toJson());
         n.put("TableStatus", status);
         n.put("CreationDateTime", definition.get("CreationDateTime").doubleValue());
         ObjectNode pt = n.putObject("ProvisionedThroughput");
@@ -325,7 +171,7 @@ final class Table {
         n.putObject("BillingModeSummary").put("BillingMode", billing);
         if (!indexes.isEmpty()) {
             ArrayNode a = n.putArray("GlobalSecondaryIndexes");
-            for (Index ix : indexes.values()) a.add(ix.describe());
+            for (GlobalIndex ix : indexes.values()) a.add(ix.describe(arn()));
         }
         n.put("DeletionProtectionEnabled", false);
         return n;

@@ -303,6 +303,23 @@ class ItemOperationsTest {
                 .conditionExpression("c > :small").expressionAttributeValues(Map.of(":v", n(1), ":small", n("999.5"))));
     }
 
+    /**
+     * DynamoDB does not trim numbers. dynalite 4.0.0 answers the same ValidationException for each of these (checked
+     * by hand: the project has no differential test against dynalite to add the case to).
+     */
+    @Test
+    void numbersWrittenWithSpacesAreRefusedAsDynamoDbRefusesThem() {
+        for (String spaced : List.of(" 1", "1 ", " 1 ", "1 000")) {
+            assertEquals("The parameter cannot be converted to a numeric value: " + spaced, validation(() -> ddb.putItem(p -> p.tableName(table)
+                    .item(item("pk", s("spaced"), "x", n(spaced))))).awsErrorDetails().errorMessage());
+            validation(() -> ddb.putItem(p -> p.tableName(table).item(item("pk", s("spaced"), "x", ns("2", spaced)))));
+            validation(() -> update("spaced", "SET x = :v", Map.of(":v", n(spaced))));
+        }
+        assertEquals("The parameter cannot be converted to a numeric value",
+                validation(() -> ddb.putItem(p -> p.tableName(table).item(item("pk", s("spaced"), "x", n(""))))).awsErrorDetails().errorMessage());
+        assertNull(get("spaced"));
+    }
+
     @Test
     void keysMustMatchTheSchema() {
         assertTrue(validation(() -> ddb.putItem(p -> p.tableName(table).item(item("other", s("x")))))

@@ -85,6 +85,24 @@ class QueryScanTest {
     }
 
     @Test
+    void aStartKeyOutsideTheKeyConditionIsRefusedAsDynamoDbDoes() {
+        // GIVEN a partition with sort keys a..e
+        String t = Sdk.createTable(ddb, "qesk", "S");
+        for (String sk : List.of("a", "b", "c", "d", "e")) ddb.putItem(p -> p.tableName(t).item(item("pk", s("A"), "sk", s(sk))));
+        java.util.function.BiFunction<String, String, QueryResponse> after = (cond, start) -> ddb.query(r -> r.tableName(t)
+                .keyConditionExpression("pk = :p AND " + cond).expressionAttributeValues(Map.of(":p", s("A"), ":x", s("c")))
+                .exclusiveStartKey(item("pk", s("A"), "sk", s(start))));
+        // WHEN a page starts after a key inside the condition THEN it continues from there
+        assertEquals(List.of("b"), sks(after.apply("sk < :x", "a").items()));
+        assertEquals(List.of("e"), sks(after.apply("sk >= :x", "d").items()));
+        // WHEN the start key lies outside it THEN ValidationException (it used to be a 500 or a silently empty page)
+        for (String[] c : List.of(new String[] {"sk < :x", "c"}, new String[] {"sk > :x", "b"}, new String[] {"begins_with(sk, :x)", "d"})) {
+            assertTrue(validation(() -> after.apply(c[0], c[1])).getMessage()
+                    .contains("The provided starting key does not match the range key predicate"), c[0]);
+        }
+    }
+
+    @Test
     void numericSortKeysOrderNumerically() {
         String t = Sdk.createTable(ddb, "qn", "N");
         for (String v : List.of("10", "9", "-1", "2.5", "100")) ddb.putItem(p -> p.tableName(t).item(item("pk", s("A"), "sk", n(v))));
