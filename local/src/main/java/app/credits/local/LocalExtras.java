@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * the scheduled check now, list the emails sent, and pay for credits the way Stripe would tell us about it.
  */
 public final class LocalExtras implements LocalServer.Extras {
-    private static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
-    private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
+    static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
     /** Runs the scheduled function once and returns its response (the summary JSON). */
     public interface ScheduledCheck {

@@ -73,6 +73,7 @@ public final class LocalRunner implements AutoCloseable {
     private FunctionHost functions;
     private SamTemplate template;
     private Jwt jwt;
+    private BillingPage billingPage;
     private Path functionsLog;
     private PrintStream functionsOut;
     private String emailsGoTo;
@@ -203,7 +204,11 @@ public final class LocalRunner implements AutoCloseable {
         jwt = new Jwt(config.jwtSecret(), LocalConfig.TOKEN_ISSUER, LocalConfig.TOKEN_AUDIENCE, clock);
         LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, mailbox, ledger, Environment.of(env),
                 config.webhookSecret(), () -> URI.create(url() + webhookPath()), url(), clock);
-        server = new LocalServer(httpServer, new Router(template), template.cors(), functions, jwt, extras, clock, console,
+        // The Billing page, its sign-in and the fault switch: new routes beside the contract's /_local extras.
+        billingPage = new BillingPage(url());
+        LocalServer.Extras routes = new LocalRoutes(billingPage, new LocalOidc(config.jwtSecret(), jwt, url(), clock),
+                new LocalFaults(emulator::setFaultInjector), extras);
+        server = new LocalServer(httpServer, new Router(template), template.cors(), functions, jwt, routes, clock, console,
                 executor);
         server.start();
 
@@ -318,9 +323,12 @@ public final class LocalRunner implements AutoCloseable {
         String url = url();
         String dynamo = emulator.endpoint().toString();
         StringBuilder b = new StringBuilder();
-        b.append("\ncredits-local is up in ").append(startupMillis).append(" ms: ").append(url).append('\n');
+        b.append("\ncredits-local is up in ").append(startupMillis).append(" ms. The Billing page: ").append(url)
+                .append(BillingPage.PATH).append(billingPage.isBuilt() ? "" : " (not built: run web/build, then rebuild)")
+                .append('\n');
+        b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
-                .append(" from ").append(config.template()).append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check}\n");
+                .append(" from ").append(config.template()).append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,faults,oidc}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');

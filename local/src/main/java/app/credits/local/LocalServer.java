@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,6 +35,12 @@ public final class LocalServer {
     /** The {@code /_local} routes: answer a request or empty if the path is not theirs. */
     public interface Extras {
         Optional<Reply> handle(String method, String path, Map<String, List<String>> headers, byte[] body) throws Exception;
+
+        /** The same with the query string, for the routes that read one (the OIDC provider's authorize). */
+        default Optional<Reply> handle(String method, URI uri, Map<String, List<String>> headers, byte[] body)
+                throws Exception {
+            return handle(method, uri.getRawPath(), headers, body);
+        }
     }
 
     /** An answer: status, content type and body. */
@@ -93,8 +100,9 @@ public final class LocalServer {
                     reply = Reply.error(413, "invalid_request", "body_too_large", "request body is larger than 10 MB");
                 } else if (isPreflight(exchange, method, origin)) {
                     reply = preflight(origin);
-                } else if (rawPath.startsWith("/_local/")) {
-                    reply = extras.handle(method, rawPath, exchange.getRequestHeaders(), body).orElseGet(() -> notFound(method, rawPath));
+                } else if (rawPath.startsWith("/_local/") || rawPath.startsWith(BillingPage.PATH)) {
+                    reply = extras.handle(method, exchange.getRequestURI(), exchange.getRequestHeaders(), body)
+                            .orElseGet(() -> notFound(method, rawPath));
                 } else {
                     reply = api(exchange, method, rawPath, body);
                 }
