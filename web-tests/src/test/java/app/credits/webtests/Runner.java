@@ -131,6 +131,15 @@ final class Runner implements AutoCloseable {
         return call("GET", "/orgs/" + org + pathAndQuery, token("admin_" + org, org, "admin"), null);
     }
 
+    /** A staff adjustment with its Idempotency-Key, as answered (any status). */
+    HttpResponse<String> adjust(String org, String key, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/orgs/" + org + "/adjustments"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + token("staff_" + org, "org_vendor", "staff"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The whole log as the API's CSV ({@code Accept: text/csv}). */
     String logsCsv(String org) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/orgs/" + org + "/logs")).timeout(Duration.ofSeconds(30))
