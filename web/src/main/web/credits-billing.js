@@ -585,15 +585,14 @@ export class CreditsBilling extends LitElement {
       <h2 id="${id}-h">Invites</h2>
       ${this.errorBox('invites')} ${this.writeError('revoke')}
       ${invites.length === 0 ? html`<p class="cb-muted">${this.s.busy.invites ? 'Loading invites…' : 'No pending invites.'}</p>`
-        : html`<div class="cb-table" role="region" tabindex="0" aria-labelledby="${id}-caption"><table>
-          <caption id="${id}-caption">Pending invites, each holding credits in reserve</caption>
-          <thead><tr><th scope="col">Email</th><th scope="col" class="cb-num">Reserved</th><th scope="col">Sent</th>
-            <th scope="col"><span class="cb-visually-hidden">Action</span></th></tr></thead>
-          <tbody>${invites.map((i) => html`<tr>
-            <td>${i.email}</td><td class="cb-num">${i.creditsReserved}</td><td>${when(i.createdAt)}</td>
-            <td><button type="button" class="cb-secondary" aria-label="Revoke invite for ${i.email}"
-              ?disabled=${this.s.busy.revoke} @click=${() => this.revoke(i)}>Revoke</button></td>
-          </tr>`)}</tbody></table></div>`}
+        : html`<p class="cb-hint" id="${id}-about">Each pending invite holds its credits in reserve until it is used,
+          revoked or expires.</p>
+          <ul class="cb-invites" aria-describedby="${id}-about">${invites.map((i) => html`<li>
+            <span><strong>${i.email}</strong><br>
+              <span class="cb-muted">${i.creditsReserved} reserved · sent ${when(i.createdAt)}</span></span>
+            <button type="button" class="cb-secondary" aria-label="Revoke invite for ${i.email}"
+              ?disabled=${this.s.busy.revoke} @click=${() => this.revoke(i)}>Revoke</button>
+          </li>`)}</ul>`}
       ${this.s.invitesCursor ? html`<button type="button" class="cb-secondary" @click=${() => this.loadMoreInvites()}>Load more invites</button>` : nothing}
       ${this.notice('revoke')}
     </section>`;
