@@ -230,6 +230,10 @@ public final class LocalRunner implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", config.webhookSecret());
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Credits");
         config.sesEndpoint().ifPresent(ses -> env.put("SES_ENDPOINT", ses));
+        if (config.env("BILLING_PAGE_URL").isEmpty()) {
+            // The low-credit emails link to the Billing page this runner serves, as they do to CloudFront's in AWS.
+            env.put("BILLING_PAGE_URL", url() + BillingPage.PATH + "?org={orgId}");
+        }
         if (config.env("STRIPE_API_KEY").isEmpty() && config.env("STRIPE_API_KEY_PARAM").isEmpty()) {
             // No Stripe account configured: the checkout function talks to the runner's Checkout stand-in.
             env.put("STRIPE_API_KEY", LocalCheckout.LOCAL_API_KEY);
