@@ -75,7 +75,7 @@ final class ContractData {
             Map.entry("StripeApiKeyParameterName", "/credits/stripe/api-key"),
             Map.entry("StripeWebhookSecretParameterName", "/credits/stripe/webhook-secret"),
             Map.entry("EmailFrom", ""),
-            Map.entry("BillingPageUrl", ""),
+            Map.entry("BillingPageClientId", ""),
             Map.entry("LowCreditCheckRate", "rate(15 minutes)"),
             Map.entry("TableName", "credits"),
             Map.entry("AlarmEmail", ""));

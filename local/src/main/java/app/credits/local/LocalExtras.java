@@ -39,8 +39,8 @@ public final class LocalExtras implements LocalServer.Extras {
     public static final String CHECKOUT_PAGE_PREFIX = "/_local/checkout/";
     /** The Stripe key the hosted functions use when no Stripe account is configured (the stand-in takes any sk_test_). */
     public static final String LOCAL_STRIPE_API_KEY = "sk_test_credits_local";
-    private static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
-    private static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
+    static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
+    static final Duration TOKEN_LIFETIME = Duration.ofHours(24);
 
     /** Runs the scheduled function once and returns its response (the summary JSON). */
     public interface ScheduledCheck {

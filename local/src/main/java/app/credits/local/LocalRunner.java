@@ -75,6 +75,7 @@ public final class LocalRunner implements AutoCloseable {
     private FunctionHost functions;
     private SamTemplate template;
     private Jwt jwt;
+    private BillingPage billingPage;
     private Path functionsLog;
     private PrintStream functionsOut;
     private String emailsGoTo;
@@ -208,7 +209,11 @@ public final class LocalRunner implements AutoCloseable {
                 url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
         LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, mailbox, ledger, Environment.of(env), stripe);
-        server = new LocalServer(httpServer, new Router(template), template.cors(), functions, jwt, extras, clock, console,
+        // The Billing page, its sign-in and the fault switch: new routes beside the contract's /_local extras.
+        billingPage = new BillingPage(url());
+        LocalServer.Extras routes = new LocalRoutes(billingPage, new LocalOidc(config.jwtSecret(), jwt, url(), clock),
+                new LocalFaults(emulator::setFaultInjector), extras);
+        server = new LocalServer(httpServer, new Router(template), template.cors(), functions, jwt, routes, clock, console,
                 executor);
         server.start();
 
@@ -230,6 +235,10 @@ public final class LocalRunner implements AutoCloseable {
         env.put("STRIPE_WEBHOOK_SECRET", config.webhookSecret());
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Credits");
         config.sesEndpoint().ifPresent(ses -> env.put("SES_ENDPOINT", ses));
+        if (config.env("BILLING_PAGE_URL").isEmpty()) {
+            // The low-credit emails link to the Billing page this runner serves, as they do to CloudFront's in AWS.
+            env.put("BILLING_PAGE_URL", url() + BillingPage.PATH + "?org={orgId}");
+        }
         if (config.env("STRIPE_API_KEY").isEmpty() && config.env("STRIPE_API_KEY_PARAM").isEmpty()) {
             // No Stripe account configured: the functions talk to the Stripe stand-in the runner serves.
             env.put("STRIPE_API_KEY", LocalExtras.LOCAL_STRIPE_API_KEY);
@@ -323,9 +332,12 @@ public final class LocalRunner implements AutoCloseable {
         String url = url();
         String dynamo = emulator.endpoint().toString();
         StringBuilder b = new StringBuilder();
-        b.append("\ncredits-local is up in ").append(startupMillis).append(" ms: ").append(url).append('\n');
+        b.append("\ncredits-local is up in ").append(startupMillis).append(" ms. The Billing page: ").append(url)
+                .append(BillingPage.PATH).append(billingPage.isBuilt() ? "" : " (not built: run web/build, then rebuild)")
+                .append('\n');
+        b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
-                .append(" from ").append(config.template()).append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check}\n");
+                .append(" from ").append(config.template()).append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,faults,oidc}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');

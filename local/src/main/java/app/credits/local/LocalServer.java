@@ -106,7 +106,7 @@ public final class LocalServer {
                             "the /_local routes answer only this machine's pages (http://127.0.0.1 or http://localhost, any port)");
                 } else if (isPreflight(exchange, method, origin)) {
                     reply = preflight(origin);
-                } else if (toExtras) {
+                } else if (toExtras || rawPath.startsWith(BillingPage.PATH)) {
                     reply = extras.handle(method, rawPath, exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(),
                             body).orElseGet(() -> notFound(method, rawPath));
                 } else {

@@ -1,0 +1,181 @@
+package app.credits.webtests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local runner as the browser tests use it: the packaged jar (the page inside) started as a child process on
+ * free ports with its own data dir, plus the API calls a test makes to set the scene and to read the truth.
+ */
+final class Runner implements AutoCloseable {
+    static final Path REPO = Path.of(System.getProperty("repo.root", "..")).toAbsolutePath().normalize();
+    static final Path JAR = Path.of(System.getProperty("runner.jar", REPO.resolve("local/target/credits-local.jar").toString()));
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String PAGE = "/app/admin/billing/credits";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final Path log;
+    final String url;
+
+    private Runner(Process process, Path log, String url) {
+        this.process = process;
+        this.log = log;
+        this.url = url;
+    }
+
+    static Runner start(Path dir) throws Exception {
+        int port = freePort();
+        int dynamoPort = freePort();
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-jar", JAR.toString(), "--no-schedule"));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
+        var env = builder.environment();
+        for (String inherited : new String[] {"DYNAMODB_ENDPOINT", "SES_ENDPOINT", "TABLE_NAME", "CREDITS_TEMPLATE",
+                "STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET"}) {
+            env.remove(inherited);
+        }
+        env.put("PORT", String.valueOf(port));
+        env.put("DYNAMODB_PORT", String.valueOf(dynamoPort));
+        env.put("CREDITS_DATA_DIR", dir.resolve("data").toString());
+        Path log = dir.resolve("runner.log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Runner runner = new Runner(builder.start(), log, "http://127.0.0.1:" + port);
+        runner.awaitPage(Duration.ofSeconds(60));
+        return runner;
+    }
+
+    private void awaitPage(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the runner exited with " + process.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                if (send("GET", PAGE + "/config.json", null, null).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the runner did not serve the page within " + timeout + ":\n" + Files.readString(log));
+    }
+
+    HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Calls the API and expects a 2xx; returns the JSON answer. */
+    JsonNode call(String method, String path, String token, String body) throws Exception {
+        HttpResponse<String> r = send(method, path, token, body);
+        if (r.statusCode() / 100 != 2) {
+            throw new AssertionError(method + " " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    String token(String sub, String org, String role) throws Exception {
+        return call("POST", "/_local/token", null, "{\"sub\":\"" + sub + "\",\"org_id\":\"" + org + "\",\"role\":\"" + role
+                + "\",\"email\":\"" + sub + "@example.test\"}").path("token").asText();
+    }
+
+    /** A paid Checkout delivered to the webhook, as Stripe does. */
+    void purchase(String org, int credits) throws Exception {
+        JsonNode paid = call("POST", "/_local/simulate-purchase", null,
+                "{\"orgId\":\"" + org + "\",\"credits\":" + credits + ",\"email\":\"billing@" + org + ".test\"}");
+        if (paid.path("webhook").path("status").asInt() != 200) {
+            throw new AssertionError("the purchase was not credited: " + paid);
+        }
+    }
+
+    void submit(String org, String submissionId) throws Exception {
+        String member = token("member_" + org, org, "member");
+        call("POST", "/orgs/" + org + "/submissions", member,
+                "{\"submissionId\":\"" + submissionId + "\",\"memberId\":\"member_" + org + "\"}");
+    }
+
+    void invite(String org, String inviteId, String email) throws Exception {
+        call("POST", "/orgs/" + org + "/invites", token("admin_" + org, org, "admin"),
+                "{\"inviteId\":\"" + inviteId + "\",\"email\":\"" + email + "\"}");
+    }
+
+    JsonNode balance(String org) throws Exception {
+        return call("GET", "/orgs/" + org + "/balance", token("admin_" + org, org, "admin"), null);
+    }
+
+    JsonNode get(String org, String pathAndQuery) throws Exception {
+        return call("GET", "/orgs/" + org + pathAndQuery, token("admin_" + org, org, "admin"), null);
+    }
+
+    /** A staff adjustment with its Idempotency-Key, as answered (any status). */
+    HttpResponse<String> adjust(String org, String key, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/orgs/" + org + "/adjustments"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + token("staff_" + org, "org_vendor", "staff"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The whole log as the API's CSV ({@code Accept: text/csv}). */
+    String logsCsv(String org) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/orgs/" + org + "/logs")).timeout(Duration.ofSeconds(30))
+                .header("Accept", "text/csv").header("Authorization", "Bearer " + token("admin_" + org, org, "admin")).build();
+        HttpResponse<String> csv = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (csv.statusCode() != 200) {
+            throw new AssertionError("GET logs as CSV answered " + csv.statusCode() + ": " + csv.body());
+        }
+        return csv.body();
+    }
+
+    /**
+     * Until {@link #clearFaults()}, every DynamoDB request takes 3 s, longer than the functions' attempt timeout:
+     * the API answers 503 "The database could not be reached" (a throttled one also answers 503, but which of the
+     * two messages depends on the SDK's jittered backoff).
+     */
+    void slowDownTheDatabase() throws Exception {
+        call("POST", "/_local/faults", null, "{\"operation\":\"*\",\"delayMillis\":3000}");
+    }
+
+    void clearFaults() throws Exception {
+        call("DELETE", "/_local/faults", null, null);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+}
