@@ -143,7 +143,8 @@ public final class LocalRunner implements AutoCloseable {
         }
         Path logDir = prepareDataDir();
         try {
-            emulator = DynamoDbEmulator.start(new EmulatorOptions(config.dynamoPort(), config.dataDir()));
+            emulator = DynamoDbEmulator.start(new EmulatorOptions(config.dynamoPort(), config.dataDir(),
+                    config.dynamoContention()));
         } catch (UncheckedIOException e) {
             String message = e.getMessage();
             if (message.contains("cannot listen")) {

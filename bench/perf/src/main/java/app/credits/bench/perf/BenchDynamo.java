@@ -41,8 +41,12 @@ final class BenchDynamo {
     }
 
     static Ledger ledger(DynamoDbClient dynamo, String table) {
+        return ledger(dynamo, table, Ledger.RetryPolicy.DEFAULT);
+    }
+
+    static Ledger ledger(DynamoDbClient dynamo, String table, Ledger.RetryPolicy retry) {
         CreditsTable.createIfMissing(dynamo, table);
-        return new Ledger(new DynamoLedgerStore(dynamo, table), Clock.systemUTC());
+        return new Ledger(new DynamoLedgerStore(dynamo, table), Clock.systemUTC(), retry);
     }
 
     /** Buys {@code credits} for {@code org} (a purchase through the ledger, as the webhook would credit it). */

@@ -1,6 +1,8 @@
 package app.credits.ledger.testing;
 
+import app.credits.emulator.Contention;
 import app.credits.emulator.DynamoDbEmulator;
+import app.credits.emulator.EmulatorOptions;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Reconciliation;
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestDynamo {
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static DynamoDbEmulator emulator;
+    private static DynamoDbEmulator contended;
 
     private TestDynamo() {
     }
@@ -40,13 +43,29 @@ public final class TestDynamo {
         return emulator;
     }
 
+    /**
+     * A second emulator in its DynamoDB-like contention mode: every request takes milliseconds, and a transaction
+     * that meets another one in flight on the same item is cancelled with TransactionConflict, as on DynamoDB.
+     */
+    public static synchronized DynamoDbEmulator contendedEmulator() {
+        if (contended == null) {
+            contended = DynamoDbEmulator.start(EmulatorOptions.inMemory().withContention(Contention.dynamoDbLike()));
+            Runtime.getRuntime().addShutdownHook(new Thread(contended::close));
+        }
+        return contended;
+    }
+
     public static URI endpoint() {
         return emulator().endpoint();
     }
 
     public static DynamoDbClient client(ExecutionInterceptor... interceptors) {
+        return client(endpoint(), interceptors);
+    }
+
+    private static DynamoDbClient client(URI endpoint, ExecutionInterceptor... interceptors) {
         return DynamoDbClient.builder()
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
@@ -70,6 +89,15 @@ public final class TestDynamo {
     public static World world(Clock clock) {
         DynamoDbClient dynamo = client();
         String table = newTable();
+        DynamoLedgerStore store = new DynamoLedgerStore(dynamo, table);
+        return new World(dynamo, table, store, new Ledger(store, clock));
+    }
+
+    /** A ledger on a fresh table of the {@linkplain #contendedEmulator() contended emulator}. */
+    public static World contendedWorld(Clock clock) {
+        DynamoDbClient dynamo = client(contendedEmulator().endpoint());
+        String table = "credits-contended-" + TABLES.incrementAndGet();
+        CreditsTable.createIfMissing(dynamo, table);
         DynamoLedgerStore store = new DynamoLedgerStore(dynamo, table);
         return new World(dynamo, table, store, new Ledger(store, clock));
     }
