@@ -35,7 +35,7 @@ final class ContractData {
 
     static final String WEBHOOK_ROUTE = "POST /webhooks/stripe";
 
-    /** IDs in paths and bodies (API.md conventions). */
+    /** IDs in paths and bodies (docs/api.md conventions). */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
     static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");

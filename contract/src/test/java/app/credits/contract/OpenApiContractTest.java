@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** docs/openapi.yaml: the same routes as the template, and the contract's auth, headers and errors. */
 class OpenApiContractTest {
 
-    /** Errors a route can answer beyond those every route has (API.md's table, route by route). */
+    /** Errors a route can answer beyond those every route has (docs/api.md's table, route by route). */
     private static final Map<String, Set<String>> EXTRA_ERRORS = Map.of(
             "POST /orgs/{orgId}/submissions", Set.of("402", "404", "409"),
             "POST /orgs/{orgId}/invites", Set.of("402", "409"),

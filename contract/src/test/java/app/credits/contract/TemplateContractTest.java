@@ -161,7 +161,7 @@ class TemplateContractTest {
 
         Set<String> contractRoutes = ContractData.FUNCTIONS.stream()
                 .flatMap(f -> f.routes().stream()).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(contractRoutes, new TreeSet<>(seen), "the template's routes are exactly API.md's");
+        assertEquals(contractRoutes, new TreeSet<>(seen), "the template's routes are exactly docs/api.md's");
     }
 
     @Test

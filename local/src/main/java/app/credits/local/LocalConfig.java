@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Everything the runner is told, from the environment and the command line; defaults are the contract's
- * ("The local runner" in API.md), so that a bare {@code bin/credits-local} serves the documented URLs.
+ * ("The local runner" in docs/api.md), so that a bare {@code bin/credits-local} serves the documented URLs.
  *
  * @param dataDir null with {@code --in-memory}: nothing survives the process
  */

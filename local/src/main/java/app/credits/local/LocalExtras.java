@@ -29,7 +29,7 @@ import java.util.Set;
 
 /**
  * The routes only the local runner has ({@code /_local/...}, see "The local runner" and "The local runner's Stripe"
- * in API.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
+ * in docs/api.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
  * (its API under {@code /_local/stripe}, its hosted Checkout page under {@code /_local/checkout/}), and pay for
  * credits the way a buyer on Stripe's page would.
  */

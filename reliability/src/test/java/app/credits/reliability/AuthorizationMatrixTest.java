@@ -39,11 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The authorization matrix of the whole API: every route template.yaml deploys × every role × (own org, another
- * org), plus no claims and unusable claims, sent through the real handlers. The expected roles are API.md's roles
+ * org), plus no claims and unusable claims, sent through the real handlers. The expected roles are docs/api.md's roles
  * table, held here as data keyed by route: a route deployed without a row here fails.
  */
 class AuthorizationMatrixTest {
-    /** API.md, "Roles" and each route's heading. An empty set: the route is open (no JWT; it authenticates itself). */
+    /** docs/api.md, "Roles" and each route's heading. An empty set: the route is open (no JWT; it authenticates itself). */
     static final Map<String, Set<Role>> EXPECTED = Map.ofEntries(
             Map.entry("GET /orgs/{orgId}/balance", EnumSet.of(ADMIN, SERVICE, STAFF)),
             Map.entry("GET /orgs/{orgId}/logs", EnumSet.of(ADMIN, STAFF)),

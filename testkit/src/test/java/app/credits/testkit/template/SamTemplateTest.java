@@ -21,7 +21,7 @@ class SamTemplateTest {
                 .flatMap(f -> f.routes().stream().map(r -> Map.entry(r.routeKey(), f.handlerClass())))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
-        // THEN every route of API.md is served by the handler class of its module
+        // THEN every route of docs/api.md is served by the handler class of its module
         assertEquals("app.credits.balance.BalanceFunction", handlerByRoute.get("GET /orgs/{orgId}/balance"));
         assertEquals("app.credits.submissions.SubmissionsFunction", handlerByRoute.get("POST /orgs/{orgId}/submissions"));
         for (String route : List.of("POST /orgs/{orgId}/invites", "GET /orgs/{orgId}/invites", "DELETE /orgs/{orgId}/invites/{inviteId}")) {
