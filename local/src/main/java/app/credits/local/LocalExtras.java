@@ -120,6 +120,7 @@ public final class LocalExtras implements LocalServer.Extras {
             e.set("subject", email.path("subject"));
             e.set("text", email.path("text"));
             e.set("html", email.path("html"));
+            e.set("headers", email.path("headers"));
             e.set("sentAt", email.path("sentAt"));
         }
         return LocalServer.Reply.json(200, answer);
@@ -193,6 +194,8 @@ public final class LocalExtras implements LocalServer.Extras {
                 email.set("subject", e.path("subject"));
                 email.set("text", e.path("body").path("text"));
                 email.set("html", e.path("body").path("html"));
+                ObjectNode headers = email.putObject("headers");
+                e.path("headers").forEach(h -> headers.put(h.path("name").asText(), h.path("value").asText()));
                 email.put("sentAt", Times.format(Instant.ofEpochSecond(e.path("at").asLong())));
                 newestFirst.addFirst(email);
             }
