@@ -112,7 +112,7 @@ class NotifierFaultsTest {
         // GIVEN an org owing an email, and DynamoDB losing the answer to the "sent" mark after committing it
         orgOwingAnEmail();
         AtomicInteger injected = new AtomicInteger();
-        Faults.install(Faults.on(world.table(), Set.of("UpdateItem"), -1,
+        Faults.install(Faults.on(world.table(), Set.of("TransactWriteItems"), -1,
                 () -> FaultInjector.failAfterCommit("InternalServerError", 500), injected));
 
         // WHEN the check runs, then again once DynamoDB is well
@@ -134,7 +134,7 @@ class NotifierFaultsTest {
         // GIVEN an org owing an email, and DynamoDB refusing the "sent" mark
         orgOwingAnEmail();
         AtomicInteger injected = new AtomicInteger();
-        Faults.install(Faults.on(world.table(), Set.of("UpdateItem"), -1,
+        Faults.install(Faults.on(world.table(), Set.of("TransactWriteItems"), -1,
                 () -> FaultInjector.failBefore("InternalServerError", 500, "injected"), injected));
 
         // WHEN the check runs, then twice more once DynamoDB is well
