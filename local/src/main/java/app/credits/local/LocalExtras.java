@@ -133,6 +133,7 @@ public final class LocalExtras implements LocalServer.Extras {
             e.set("subject", email.path("subject"));
             e.set("text", email.path("text"));
             e.set("html", email.path("html"));
+            e.set("headers", email.path("headers"));
             e.set("sentAt", email.path("sentAt"));
         }
         return LocalServer.Reply.json(200, answer);
@@ -274,6 +275,8 @@ public final class LocalExtras implements LocalServer.Extras {
                 email.put("subject", e.subject());
                 email.put("text", e.text());
                 email.put("html", e.html());
+                ObjectNode headers = email.putObject("headers");
+                e.headers().forEach(headers::put);
                 email.put("sentAt", Times.format(e.at()));
                 newestFirst.addFirst(email);
             }

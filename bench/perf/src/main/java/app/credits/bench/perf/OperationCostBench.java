@@ -8,6 +8,7 @@ import app.credits.runtime.Environment;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
 import app.credits.runtime.Telemetry;
+import app.credits.runtime.UnsubscribeTokens;
 import app.credits.invites.InvitesFunction;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
@@ -15,10 +16,12 @@ import app.credits.ledger.Reconciliation;
 import app.credits.lowcredit.EmailSender;
 import app.credits.lowcredit.LowCreditCheckFunction;
 import app.credits.lowcredit.NotificationConfig;
+import app.credits.lowcredit.UnsubscribeLinks;
 import app.credits.submissions.SubmissionsFunction;
 import app.credits.webhook.StripeWebhookFunction;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.net.URI;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -248,7 +251,9 @@ public final class OperationCostBench {
                 return new EmailSender.SendResult.Sent("bench-" + IDS.incrementAndGet());
             };
             this.lowCredit = new LowCreditCheckFunction(ledger, sender,
-                    NotificationConfig.of("billing@bench.example", NotificationConfig.DEFAULT_BILLING_PAGE_URL), MUTED);
+                    NotificationConfig.of("billing@bench.example", NotificationConfig.DEFAULT_BILLING_PAGE_URL,
+                            new UnsubscribeLinks(URI.create("https://api.example.com/unsubscribe"),
+                                    new UnsubscribeTokens(UnsubscribeTokens.LOCAL_SECRET))), MUTED);
             this.submission = SampleEvent.load(repo, "submissions/post-submission.json");
         }
 
