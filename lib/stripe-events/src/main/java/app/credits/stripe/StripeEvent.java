@@ -36,6 +36,16 @@ public sealed interface StripeEvent {
                           Optional<Long> amountRefunded) implements StripeEvent {
     }
 
+    /**
+     * One refund, as {@code refund.created}, {@code refund.updated}, {@code refund.failed} and
+     * {@code charge.refund.updated} describe it: {@code status} is Stripe's ({@code pending}, {@code requires_action},
+     * {@code succeeded}, {@code failed}, {@code canceled}).
+     */
+    record RefundUpdated(String eventId, String type, String refundId, Optional<String> chargeId,
+                         Optional<String> paymentIntentId, Optional<Long> amount, Optional<String> status)
+            implements StripeEvent {
+    }
+
     /** {@code charge.dispute.created} / {@code charge.dispute.closed}. */
     record ChargeDispute(String eventId, String type, String disputeId, Optional<String> chargeId,
                          Optional<String> paymentIntentId, Optional<String> status) implements StripeEvent {
@@ -52,6 +62,10 @@ public sealed interface StripeEvent {
     String CHECKOUT_ASYNC_SUCCEEDED = "checkout.session.async_payment_succeeded";
     String CHECKOUT_ASYNC_FAILED = "checkout.session.async_payment_failed";
     String CHARGE_REFUNDED = "charge.refunded";
+    String CHARGE_REFUND_UPDATED = "charge.refund.updated";
+    String REFUND_CREATED = "refund.created";
+    String REFUND_UPDATED = "refund.updated";
+    String REFUND_FAILED = "refund.failed";
     String CREATED_DISPUTE = "charge.dispute.created";
     String CLOSED_DISPUTE = "charge.dispute.closed";
 
@@ -114,6 +128,13 @@ public sealed interface StripeEvent {
         JsonNode object = e.object();
         return new ChargeRefunded(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
                 idOf(object.path("payment_intent")), integer(object, "amount_refunded"));
+    }
+
+    static RefundUpdated refundUpdated(Envelope e) {
+        JsonNode object = e.object();
+        return new RefundUpdated(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
+                idOf(object.path("charge")), idOf(object.path("payment_intent")), integer(object, "amount"),
+                text(object, "status"));
     }
 
     static ChargeDispute chargeDispute(Envelope e) {

@@ -9,12 +9,14 @@ import app.credits.ledger.Ledger;
 import app.credits.ledger.LedgerBusy;
 import app.credits.ledger.NewEntry;
 import app.credits.ledger.PaymentOutcome;
+import app.credits.ledger.RefundStatus;
 import app.credits.stripe.EventResult.Outcome;
 import app.credits.stripe.StripeEvent.ChargeDispute;
 import app.credits.stripe.StripeEvent.ChargeRefunded;
 import app.credits.stripe.StripeEvent.CheckoutSessionEvent;
 import app.credits.stripe.StripeEvent.Envelope;
 import app.credits.stripe.StripeEvent.Ignored;
+import app.credits.stripe.StripeEvent.RefundUpdated;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -55,6 +57,12 @@ public final class StripeEvents {
             on(StripeEvent.CHECKOUT_ASYNC_SUCCEEDED, CheckoutSessionEvent.class, StripeEvent::checkoutSession, StripeEvents::credit),
             on(StripeEvent.CHECKOUT_ASYNC_FAILED, CheckoutSessionEvent.class, StripeEvent::checkoutSession, StripeEvents::notPaid),
             on(StripeEvent.CHARGE_REFUNDED, ChargeRefunded.class, StripeEvent::chargeRefunded, StripeEvents::refund),
+            // One refund by id: a failed or canceled one gives back what it took. Stripe sends the charge.* event for
+            // some payment methods and the refund.* ones for all; each says the same, so applying both is harmless.
+            on(StripeEvent.CHARGE_REFUND_UPDATED, RefundUpdated.class, StripeEvent::refundUpdated, StripeEvents::refundUpdate),
+            on(StripeEvent.REFUND_CREATED, RefundUpdated.class, StripeEvent::refundUpdated, StripeEvents::refundUpdate),
+            on(StripeEvent.REFUND_UPDATED, RefundUpdated.class, StripeEvent::refundUpdated, StripeEvents::refundUpdate),
+            on(StripeEvent.REFUND_FAILED, RefundUpdated.class, StripeEvent::refundUpdated, StripeEvents::refundUpdate),
             on(StripeEvent.CREATED_DISPUTE, ChargeDispute.class, StripeEvent::chargeDispute, StripeEvents::dispute),
             on(StripeEvent.CLOSED_DISPUTE, ChargeDispute.class, StripeEvent::chargeDispute, StripeEvents::dispute));
 
@@ -152,6 +160,31 @@ public final class StripeEvents {
         }
         return outcome(refund, ledger.recordRefund(refund.paymentIntentId().get(), refund.chargeId(),
                 refund.amountRefunded().get()), "refund of " + refund.amountRefunded().get() + " recorded");
+    }
+
+    private EventResult refundUpdate(RefundUpdated refund) {
+        if (refund.paymentIntentId().isEmpty() || refund.chargeId().isEmpty()) {
+            return EventResult.of(refund, Outcome.UNPROCESSABLE, "refund " + refund.refundId() + " names no charge or payment_intent");
+        }
+        Optional<RefundStatus> status = refund.status().flatMap(StripeEvents::refundStatus);
+        if (refund.amount().isEmpty() || status.isEmpty()) {
+            return EventResult.of(refund, Outcome.UNPROCESSABLE, "refund " + refund.refundId() + " has amount "
+                    + refund.amount().map(String::valueOf).orElse("(none)") + " and status " + refund.status().orElse("(none)"));
+        }
+        return outcome(refund, ledger.recordRefundUpdate(refund.paymentIntentId().get(), refund.chargeId().get(),
+                refund.refundId(), refund.amount().get(), status.get()),
+                "refund " + refund.refundId() + " of " + refund.amount().get() + " " + refund.status().get() + " recorded");
+    }
+
+    /** Stripe's refund statuses; requires_action waits on the customer like pending. */
+    private static Optional<RefundStatus> refundStatus(String status) {
+        return switch (status) {
+            case "pending", "requires_action" -> Optional.of(RefundStatus.PENDING);
+            case "succeeded" -> Optional.of(RefundStatus.SUCCEEDED);
+            case "failed" -> Optional.of(RefundStatus.FAILED);
+            case "canceled" -> Optional.of(RefundStatus.CANCELED);
+            default -> Optional.empty();
+        };
     }
 
     private EventResult dispute(ChargeDispute dispute) {
