@@ -31,7 +31,8 @@ final class ContractData {
                     Set.of("POST /orgs/{orgId}/checkout")),
             new FunctionSpec("stripe-webhook", "app.credits.webhook.StripeWebhookFunction",
                     Set.of("POST /webhooks/stripe")),
-            new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()));
+            new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()),
+            new FunctionSpec("stripe-reconcile", "app.credits.reconcile.StripeReconcileFunction", Set.of()));
 
     static final String WEBHOOK_ROUTE = "POST /webhooks/stripe";
 
@@ -77,6 +78,7 @@ final class ContractData {
             Map.entry("EmailFrom", ""),
             Map.entry("BillingPageClientId", ""),
             Map.entry("LowCreditCheckRate", "rate(15 minutes)"),
+            Map.entry("StripeReconcileRate", "rate(1 hour)"),
             Map.entry("TableName", "credits"),
             Map.entry("AlarmEmail", ""));
 }
