@@ -33,7 +33,8 @@ final class ContractData {
                     Set.of("POST /webhooks/stripe")),
             new FunctionSpec("unsubscribe", "app.credits.unsubscribe.UnsubscribeFunction",
                     Set.of("GET /unsubscribe", "POST /unsubscribe")),
-            new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()));
+            new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()),
+            new FunctionSpec("stripe-reconcile", "app.credits.reconcile.StripeReconcileFunction", Set.of()));
 
     static final String WEBHOOK_ROUTE = "POST /webhooks/stripe";
 
@@ -86,6 +87,7 @@ final class ContractData {
             Map.entry("EmailFrom", ""),
             Map.entry("BillingPageClientId", ""),
             Map.entry("LowCreditCheckRate", "rate(15 minutes)"),
+            Map.entry("StripeReconcileRate", "rate(1 hour)"),
             Map.entry("TableName", "credits"),
             Map.entry("AlarmEmail", ""));
 }

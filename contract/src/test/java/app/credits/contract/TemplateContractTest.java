@@ -203,8 +203,10 @@ class TemplateContractTest {
                 template.environmentVariable(id, "UNSUBSCRIBE_SECRET").isMissingNode(), id + ": plain UNSUBSCRIBE_SECRET"));
         String checkout = functionIdOf("checkout");
         String webhook = functionIdOf("stripe-webhook");
-        assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
-                template.environmentVariable(checkout, "STRIPE_API_KEY_PARAM"), Map.class));
+        for (String keyHolder : List.of(checkout, functionIdOf("stripe-reconcile"))) {
+            assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
+                    template.environmentVariable(keyHolder, "STRIPE_API_KEY_PARAM"), Map.class), keyHolder);
+        }
         assertEquals(Map.of("Ref", "StripeWebhookSecretParameterName"), CloudFormationYaml.JSON.convertValue(
                 template.environmentVariable(webhook, "STRIPE_WEBHOOK_SECRET_PARAM"), Map.class));
         // The unsubscribe links: signed by the check, verified by the route, with the one secret from SSM.
@@ -251,7 +253,8 @@ class TemplateContractTest {
             readersBySecret.computeIfAbsent(named.getFirst(), k -> new TreeSet<>()).add(id);
         }));
         assertEquals(Map.of(
-                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout")),
+                // The reconciliation reads the API key, as the checkout does, and nothing else.
+                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout"), functionIdOf("stripe-reconcile")),
                 "StripeWebhookSecretParameterName", Set.of(functionIdOf("stripe-webhook")),
                 "UnsubscribeSecretParameterName", Set.of(functionIdOf("low-credit-check"), functionIdOf("unsubscribe"))),
                 readersBySecret, "who may read which secret");
@@ -316,12 +319,30 @@ class TemplateContractTest {
 
     @Test
     void lowCreditCheckRunsOnTheScheduleWithRetriesADeadLetterQueueAndAlarms() {
-        String id = functionIdOf("low-credit-check");
+        assertScheduledWithRetriesADeadLetterQueueAndAlarms(functionIdOf("low-credit-check"), "LowCreditCheckRate");
+    }
+
+    @Test
+    void stripeReconciliationRunsOnItsScheduleWithRetriesADeadLetterQueueAndAlarms() {
+        String id = functionIdOf("stripe-reconcile");
+        assertScheduledWithRetriesADeadLetterQueueAndAlarms(id, "StripeReconcileRate");
+        Map<String, JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertTrue(alarms.values().stream().anyMatch(a -> "StripeEventsRecovered".equals(
+                a.path("Properties").path("MetricName").asText())
+                && a.path("Properties").path("Dimensions").toString().contains("credits-stripe-reconcile")),
+                "an alarm on recovered events (webhooks failing)");
+        assertEquals("credits-stripe-reconcile", template.environmentVariable(id, "POWERTOOLS_SERVICE_NAME").asText());
+        List<String> actions = new ArrayList<>();
+        template.policyStatements(id).forEach(st -> actions.addAll(SamTemplate.textList(st.path("Action"))));
+        assertFalse(actions.contains("dynamodb:Query") || actions.contains("dynamodb:Scan"), "no reads beyond the ledger's: " + actions);
+    }
+
+    private static void assertScheduledWithRetriesADeadLetterQueueAndAlarms(String id, String rateParameter) {
         List<JsonNode> schedules = template.eventsOfType(id, "Schedule", "ScheduleV2");
         assertEquals(1, schedules.size(), "one schedule");
         JsonNode schedule = schedules.getFirst().path("Properties");
         JsonNode expression = schedule.has("Schedule") ? schedule.path("Schedule") : schedule.path("ScheduleExpression");
-        assertEquals(Map.of("Ref", "LowCreditCheckRate"), CloudFormationYaml.JSON.convertValue(expression, Map.class));
+        assertEquals(Map.of("Ref", rateParameter), CloudFormationYaml.JSON.convertValue(expression, Map.class));
         assertTrue(schedule.path("RetryPolicy").path("MaximumRetryAttempts").isInt(), "retry policy");
         String dlqArn = schedule.path("DeadLetterConfig").path("Arn").toString();
         assertTrue(dlqArn.contains("Fn::GetAtt"), "the schedule's DLQ is a queue of this template");

@@ -29,9 +29,9 @@ import java.util.Set;
 
 /**
  * The routes only the local runner has ({@code /_local/...}, see "The local runner" and "The local runner's Stripe"
- * in docs/api.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
- * (its API under {@code /_local/stripe}, its hosted Checkout page under {@code /_local/checkout/}), and pay for
- * credits the way a buyer on Stripe's page would.
+ * in docs/api.md): mint a token, run the scheduled check or the reconciliation with Stripe now, list the emails sent,
+ * serve the test kit's Stripe stand-in (its API under {@code /_local/stripe}, its hosted Checkout page under
+ * {@code /_local/checkout/}), and pay for credits the way a buyer on Stripe's page would.
  */
 public final class LocalExtras implements LocalServer.Extras {
     /** STRIPE_API_BASE of the functions the runner hosts. */
@@ -54,16 +54,21 @@ public final class LocalExtras implements LocalServer.Extras {
 
     private final Jwt jwt;
     private final ScheduledCheck check;
+    private final ScheduledCheck stripeReconcile;
     private final Mailbox mailbox;
     private final Ledger ledger;
     private final Environment environment;
     private final StripeStandIn stripe;
 
-    /** {@code stripe}: the stand-in served at {@link #STRIPE_API_PREFIX} and {@link #CHECKOUT_PAGE_PREFIX}. */
-    public LocalExtras(Jwt jwt, ScheduledCheck check, Mailbox mailbox, Ledger ledger, Environment environment,
-                       StripeStandIn stripe) {
+    /**
+     * {@code check} and {@code stripeReconcile} run the two scheduled functions; {@code stripe}: the stand-in served
+     * at {@link #STRIPE_API_PREFIX} and {@link #CHECKOUT_PAGE_PREFIX}.
+     */
+    public LocalExtras(Jwt jwt, ScheduledCheck check, ScheduledCheck stripeReconcile, Mailbox mailbox, Ledger ledger,
+                       Environment environment, StripeStandIn stripe) {
         this.jwt = jwt;
         this.check = check;
+        this.stripeReconcile = stripeReconcile;
         this.mailbox = mailbox;
         this.ledger = ledger;
         this.environment = environment;
@@ -86,6 +91,10 @@ public final class LocalExtras implements LocalServer.Extras {
             case "POST /_local/token" -> token(body);
             case "POST /_local/run/low-credit-check" -> {
                 byte[] summary = check.runNow();
+                yield new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary);
+            }
+            case "POST /_local/run/stripe-reconcile" -> {
+                byte[] summary = stripeReconcile.runNow();
                 yield new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary);
             }
             case "GET /_local/emails" -> emails();

@@ -55,6 +55,7 @@ public final class LocalRunner implements AutoCloseable {
     public static final String DEMO_ORG = "org_demo";
     public static final String DEMO_ADMIN = "user_admin_demo";
     static final String LOW_CREDIT_CLASS = "app.credits.lowcredit.LowCreditCheckFunction";
+    static final String STRIPE_RECONCILE_CLASS = "app.credits.reconcile.StripeReconcileFunction";
     /** Where the functions' own JSON log lines go (their stdout in Lambda), so the console keeps one line per request. */
     static final String FUNCTIONS_LOG = "functions.log";
 
@@ -210,7 +211,8 @@ public final class LocalRunner implements AutoCloseable {
         StripeStandIn stripe = StripeStandIn.embedded(clock, url() + LocalExtras.STRIPE_API_PREFIX,
                 url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
-        LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, mailbox, ledger, Environment.of(env), stripe);
+        LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, this::runStripeReconcile, mailbox, ledger,
+                Environment.of(env), stripe);
         // The Billing page, its sign-in and the fault switch: new routes beside the contract's /_local extras.
         billingPage = new BillingPage(url());
         LocalServer.Extras routes = new LocalRoutes(billingPage, new LocalOidc(config.jwtSecret(), jwt, url(), clock),
@@ -219,7 +221,7 @@ public final class LocalRunner implements AutoCloseable {
                 executor);
         server.start();
 
-        if (config.schedule() && template.scheduledFunction().isPresent()) {
+        if (config.schedule() && scheduled(LOW_CREDIT_CLASS).isPresent()) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "credits-local-schedule");
                 t.setDaemon(true);
@@ -243,6 +245,10 @@ public final class LocalRunner implements AutoCloseable {
         if (config.env("BILLING_PAGE_URL").isEmpty()) {
             // The low-credit emails link to the Billing page this runner serves, as they do to CloudFront's in AWS.
             env.put("BILLING_PAGE_URL", url() + BillingPage.PATH + "?org={orgId}");
+        }
+        if (config.env("STRIPE_RECONCILE_SETTLE_SECONDS").isEmpty()) {
+            // Nothing is in flight locally: a run applies every event at once (deployed, the last 5 minutes wait).
+            env.put("STRIPE_RECONCILE_SETTLE_SECONDS", "0");
         }
         if (config.env("STRIPE_API_KEY").isEmpty() && config.env("STRIPE_API_KEY_PARAM").isEmpty()) {
             // No Stripe account configured: the functions talk to the Stripe stand-in the runner serves.
@@ -306,11 +312,24 @@ public final class LocalRunner implements AutoCloseable {
         }
     }
 
-    /** One run of the scheduled function with an EventBridge event; runs never overlap. */
+    /** One run of the scheduled low-credit check with an EventBridge event; scheduled runs never overlap. */
     byte[] runLowCreditCheck() throws Exception {
-        Optional<SamTemplate.Function> function = template.scheduledFunction();
+        return runScheduled(LOW_CREDIT_CLASS);
+    }
+
+    /** One run of the reconciliation with Stripe (on demand only: {@code POST /_local/run/stripe-reconcile}). */
+    byte[] runStripeReconcile() throws Exception {
+        return runScheduled(STRIPE_RECONCILE_CLASS);
+    }
+
+    private Optional<SamTemplate.Function> scheduled(String handlerClass) {
+        return template.functions().stream().filter(f -> f.scheduled() && f.handlerClass().equals(handlerClass)).findFirst();
+    }
+
+    private byte[] runScheduled(String handlerClass) throws Exception {
+        Optional<SamTemplate.Function> function = scheduled(handlerClass);
         if (function.isEmpty()) {
-            throw new IllegalStateException("template.yaml declares no scheduled function");
+            throw new IllegalStateException("template.yaml declares no scheduled " + handlerClass);
         }
         checkLock.lock();
         try {
@@ -342,7 +361,8 @@ public final class LocalRunner implements AutoCloseable {
                 .append('\n');
         b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
-                .append(" from ").append(config.template()).append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,faults,oidc}\n");
+                .append(" from ").append(config.template())
+                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/stripe-reconcile,faults,oidc}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');
@@ -353,6 +373,7 @@ public final class LocalRunner implements AutoCloseable {
         b.append("  schedule    low-credit check ").append(scheduler != null ? "every minute" : "off (--no-schedule)")
                 .append("; now: curl -X POST ").append(url).append("/_local/run/low-credit-check\n");
         b.append("  Stripe      webhook secret ").append(config.webhookSecret()).append('\n');
+        b.append("              reconcile with Stripe now: curl -X POST ").append(url).append("/_local/run/stripe-reconcile\n");
         b.append("              stripe listen --forward-to localhost:").append(httpServer.getAddress().getPort())
                 .append(webhookPath()).append("  (then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>)\n");
         b.append("              checkout via ").append(config.env("STRIPE_API_KEY").isPresent()

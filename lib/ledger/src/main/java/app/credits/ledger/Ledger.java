@@ -263,6 +263,13 @@ public final class Ledger {
                 new RecordPaymentFact.Refund(chargeId, amountRefunded)));
     }
 
+    /** One refund's amount and status: a refund that failed or was canceled gives back what it took, once. */
+    public PaymentOutcome recordRefundUpdate(String paymentIntentId, String chargeId, String refundId, long amount,
+                                             RefundStatus status) {
+        return recordPaymentFact(new RecordPaymentFact(paymentIntentId,
+                new RecordPaymentFact.RefundUpdate(chargeId, refundId, amount, status)));
+    }
+
     public PaymentOutcome recordDispute(String paymentIntentId, String chargeId, String disputeId, DisputeState state) {
         return recordPaymentFact(new RecordPaymentFact(paymentIntentId,
                 new RecordPaymentFact.Dispute(chargeId, disputeId, state)));

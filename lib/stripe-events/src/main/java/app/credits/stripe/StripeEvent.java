@@ -1,4 +1,4 @@
-package app.credits.webhook;
+package app.credits.stripe;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +36,16 @@ public sealed interface StripeEvent {
                           Optional<Long> amountRefunded) implements StripeEvent {
     }
 
+    /**
+     * One refund, as {@code refund.created}, {@code refund.updated}, {@code refund.failed} and
+     * {@code charge.refund.updated} describe it: {@code status} is Stripe's ({@code pending}, {@code requires_action},
+     * {@code succeeded}, {@code failed}, {@code canceled}).
+     */
+    record RefundUpdated(String eventId, String type, String refundId, Optional<String> chargeId,
+                         Optional<String> paymentIntentId, Optional<Long> amount, Optional<String> status)
+            implements StripeEvent {
+    }
+
     /** {@code charge.dispute.created} / {@code charge.dispute.closed}. */
     record ChargeDispute(String eventId, String type, String disputeId, Optional<String> chargeId,
                          Optional<String> paymentIntentId, Optional<String> status) implements StripeEvent {
@@ -52,15 +62,26 @@ public sealed interface StripeEvent {
     String CHECKOUT_ASYNC_SUCCEEDED = "checkout.session.async_payment_succeeded";
     String CHECKOUT_ASYNC_FAILED = "checkout.session.async_payment_failed";
     String CHARGE_REFUNDED = "charge.refunded";
+    String CHARGE_REFUND_UPDATED = "charge.refund.updated";
+    String REFUND_CREATED = "refund.created";
+    String REFUND_UPDATED = "refund.updated";
+    String REFUND_FAILED = "refund.failed";
     String CREATED_DISPUTE = "charge.dispute.created";
     String CLOSED_DISPUTE = "charge.dispute.closed";
 
     /**
-     * Reads an event. Throws {@link Malformed} when the payload is not JSON or not a Stripe event (no {@code id},
-     * {@code type}, {@code data.object}, or an acted-on object without its {@code id}): such a request is answered 400.
-     * Fields a handled event may lack are left empty; deciding what that means is the caller's business.
+     * What every event has: its id, its type, {@code data.object}, and the whole event (a few fields, such as
+     * {@code livemode}, are read off the event when the object lacks them). Which record an event becomes is decided
+     * by its type, in {@link StripeEvents}' table.
      */
-    static StripeEvent parse(String payload, ObjectMapper json) {
+    record Envelope(String eventId, String type, JsonNode object, JsonNode event) {
+    }
+
+    /**
+     * Reads a payload's envelope. Throws {@link Malformed} when the payload is not JSON or not a Stripe event (no
+     * {@code id}, {@code type} or {@code data.object}): such a request is answered 400.
+     */
+    static Envelope envelope(String payload, ObjectMapper json) {
         JsonNode root;
         try {
             // Stripe never repeats a key: a payload that does is malformed, not "last one wins".
@@ -69,6 +90,11 @@ public sealed interface StripeEvent {
         } catch (JacksonException e) {
             throw new Malformed("the body is not JSON");
         }
+        return envelope(root);
+    }
+
+    /** The envelope of an event already parsed (one of a {@code GET /v1/events} page). */
+    static Envelope envelope(JsonNode root) {
         if (root == null || !root.isObject()) {
             throw new Malformed("the body is not a JSON object");
         }
@@ -78,30 +104,46 @@ public sealed interface StripeEvent {
         if (!object.isObject()) {
             throw new Malformed("the event has no data.object");
         }
-        return switch (type) {
-            case CHECKOUT_COMPLETED, CHECKOUT_ASYNC_SUCCEEDED, CHECKOUT_ASYNC_FAILED -> {
-                JsonNode metadata = object.path("metadata");
-                yield new CheckoutSessionEvent(eventId, type, requiredText(object, "id", "data.object.id"),
-                        text(object, "payment_status"), text(object, "mode"),
-                        bool(object, "livemode").or(() -> bool(root, "livemode")),
-                        text(metadata, "org_id"), text(object, "client_reference_id"),
-                        text(metadata, "credits"), text(metadata, "unit_amount"),
-                        integer(object, "amount_subtotal"), integer(object, "amount_total"), text(object, "currency"),
-                        idOf(object.path("payment_intent")),
-                        text(object.path("customer_details"), "email").or(() -> text(object, "customer_email")));
-            }
-            case CHARGE_REFUNDED -> new ChargeRefunded(eventId, type, requiredText(object, "id", "data.object.id"),
-                    idOf(object.path("payment_intent")), integer(object, "amount_refunded"));
-            case CREATED_DISPUTE, CLOSED_DISPUTE -> {
-                JsonNode charge = object.path("charge");
-                // Older API versions have no payment_intent on the dispute; an expanded charge still names it.
-                Optional<String> paymentIntent = idOf(object.path("payment_intent"))
-                        .or(() -> idOf(charge.path("payment_intent")));
-                yield new ChargeDispute(eventId, type, requiredText(object, "id", "data.object.id"), idOf(charge),
-                        paymentIntent, text(object, "status"));
-            }
-            default -> new Ignored(eventId, type);
-        };
+        return new Envelope(eventId, type, object, root);
+    }
+
+    /**
+     * The readers of the handled kinds. Fields a handled event may lack are left empty (deciding what that means is
+     * the handler's business); only an acted-on object without its {@code id} is {@link Malformed}.
+     */
+    static CheckoutSessionEvent checkoutSession(Envelope e) {
+        JsonNode object = e.object();
+        JsonNode metadata = object.path("metadata");
+        return new CheckoutSessionEvent(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
+                text(object, "payment_status"), text(object, "mode"),
+                bool(object, "livemode").or(() -> bool(e.event(), "livemode")),
+                text(metadata, "org_id"), text(object, "client_reference_id"),
+                text(metadata, "credits"), text(metadata, "unit_amount"),
+                integer(object, "amount_subtotal"), integer(object, "amount_total"), text(object, "currency"),
+                idOf(object.path("payment_intent")),
+                text(object.path("customer_details"), "email").or(() -> text(object, "customer_email")));
+    }
+
+    static ChargeRefunded chargeRefunded(Envelope e) {
+        JsonNode object = e.object();
+        return new ChargeRefunded(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
+                idOf(object.path("payment_intent")), integer(object, "amount_refunded"));
+    }
+
+    static RefundUpdated refundUpdated(Envelope e) {
+        JsonNode object = e.object();
+        return new RefundUpdated(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
+                idOf(object.path("charge")), idOf(object.path("payment_intent")), integer(object, "amount"),
+                text(object, "status"));
+    }
+
+    static ChargeDispute chargeDispute(Envelope e) {
+        JsonNode object = e.object();
+        JsonNode charge = object.path("charge");
+        // Older API versions have no payment_intent on the dispute; an expanded charge still names it.
+        Optional<String> paymentIntent = idOf(object.path("payment_intent")).or(() -> idOf(charge.path("payment_intent")));
+        return new ChargeDispute(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"), idOf(charge),
+                paymentIntent, text(object, "status"));
     }
 
     private static String requiredText(JsonNode node, String field, String what) {
