@@ -57,7 +57,8 @@ final class S3ExportStore implements ExportStore {
 
     /**
      * From {@code EXPORTS_BUCKET} (unset: {@link ExportStore#unconfigured()}), {@code AWS_REGION} and, locally,
-     * {@code S3_ENDPOINT} (path-style; the local runner's {@code /_local/s3}).
+     * {@code S3_ENDPOINT} (the S3 stand-in, path-style, keys {@code local}/{@code local}: the local runner's
+     * {@code /_local/s3}).
      */
     static ExportStore fromEnvironment(Environment env) {
         Optional<String> bucket = env.get("EXPORTS_BUCKET");
@@ -86,14 +87,15 @@ final class S3ExportStore implements ExportStore {
         }, Clock.systemUTC());
     }
 
-    private static AwsCredentialsProvider credentials(Environment env, boolean local) {
+    private static AwsCredentialsProvider credentials(Environment env, boolean standIn) {
+        if (standIn) {
+            // S3_ENDPOINT names the S3 stand-in, which checks signatures against its own keys
+            // (app.credits.testkit.s3.S3StandIn.ACCESS_KEY_ID): whatever AWS keys the shell holds are not those.
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
         if (env.hasAwsCredentials()) {
             // Lambda puts the role's credentials in the environment: skip the default chain's probing.
             return EnvironmentVariableCredentialsProvider.create();
-        }
-        if (local) {
-            // What the local runner's S3 stand-in accepts (app.credits.testkit.s3.S3StandIn.ACCESS_KEY_ID).
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         }
         return DefaultCredentialsProvider.builder().build();
     }
