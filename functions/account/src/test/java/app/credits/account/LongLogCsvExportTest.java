@@ -1,5 +1,6 @@
 package app.credits.account;
 
+import app.credits.emulator.FaultInjector;
 import app.credits.http.HttpResponse;
 import app.credits.http.Role;
 import app.credits.http.testing.Events;
@@ -265,6 +266,34 @@ class LongLogCsvExportTest {
         // AND once S3 answers again, the export works
         s3.faults().clear();
         assertStatus(exportCsv(everythingThrough(store), org, Role.ADMIN, org.toString()), 303);
+        world.assertReconciles(org);
+    }
+
+    @Test
+    void aDatabaseFailureWhileTheLogIsReadAbortsTheUploadToo() {
+        // GIVEN an export that has started its upload, and DynamoDB refusing every read of this log (an error the
+        // SDK does not retry, so the test does not wait out a throttling backoff)
+        OrgId org = OrgId.of("org_dynamo_failing");
+        smallLog(org);
+        TestDynamo.emulator().setFaultInjector((operation, request) -> operation.equals("Query")
+                && request.path("TableName").asText().equals(world.table())
+                ? FaultInjector.failBefore("AccessDeniedException", 400, "not authorized to perform dynamodb:Query")
+                : FaultInjector.proceed());
+        HttpResponse response;
+        try {
+            // WHEN the log is exported
+            response = exportCsv(everythingThrough(store), org, Role.ADMIN, org.toString());
+        } finally {
+            TestDynamo.emulator().setFaultInjector(null);
+        }
+
+        // THEN the database's failure is answered (500 for this one), and the upload it had started is aborted:
+        // nothing visible, nothing left open
+        assertError(response, 500, "internal", "internal_error");
+        assertEquals(1, s3.requestCount("CreateMultipartUpload"));
+        assertEquals(1, s3.requestCount("AbortMultipartUpload"));
+        assertEquals(List.of(), s3.objects(BUCKET));
+        assertEquals(List.of(), s3.uploadsInProgress(BUCKET));
         world.assertReconciles(org);
     }
 
