@@ -33,9 +33,11 @@ class BillingPageTemplateTest {
     @BeforeAll
     static void load() {
         template = SamTemplate.ofRepository();
-        bucket = only("AWS::S3::Bucket");
         distribution = only("AWS::CloudFront::Distribution");
         config = template.resources().path(distribution).path("Properties").path("DistributionConfig");
+        // The page's bucket is the one its distribution serves (the exports bucket is another: ExportsTemplateTest).
+        bucket = origin(config.path("DefaultCacheBehavior").path("TargetOriginId").asText())
+                .path("DomainName").path("Fn::GetAtt").path(0).asText();
     }
 
     @Test
@@ -45,7 +47,9 @@ class BillingPageTemplateTest {
             assertTrue(block.path(setting).asBoolean(), bucket + " " + setting);
         }
 
-        String policy = only("AWS::S3::BucketPolicy");
+        String policy = template.resourcesOfType("AWS::S3::BucketPolicy").entrySet().stream()
+                .filter(e -> e.getValue().path("Properties").path("Bucket").path("Ref").asText().equals(bucket))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("no policy on " + bucket));
         JsonNode statements = template.resources().path(policy).path("Properties").path("PolicyDocument").path("Statement");
         JsonNode allow = null;
         for (JsonNode s : statements) {

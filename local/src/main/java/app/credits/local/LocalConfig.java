@@ -39,7 +39,7 @@ public record LocalConfig(
             configuration (environment): PORT (3000), DYNAMODB_PORT (8000), CREDITS_DATA_DIR (.credits-local),
               TABLE_NAME (credits), LOCAL_JWT_SECRET, STRIPE_WEBHOOK_SECRET, SES_ENDPOINT, CREDITS_TEMPLATE (./template.yaml),
               AWS_REGION (us-east-1), EMAIL_FROM, BILLING_PAGE_URL, LIST_UNIT_PRICE_AMOUNT, LIST_UNIT_PRICE_CURRENCY, PRICING_TIERS,
-              STRIPE_API_KEY, STRIPE_API_BASE, DYNAMODB_CONTENTION (off | dynamodb | 5ms+3ms) (see docs/local-runner.md)""";
+              STRIPE_API_KEY, STRIPE_API_BASE, EXPORTS_BUCKET, DYNAMODB_CONTENTION (off | dynamodb | 5ms+3ms) (see docs/local-runner.md)""";
 
     /** A request the person made wrong: one line on stderr and exit 2. */
     public static final class BadConfiguration extends RuntimeException {

@@ -293,7 +293,8 @@ public final class LocalExtras implements LocalServer.Extras {
         };
     }
 
-    private static ObjectNode object(byte[] body) throws BadRequest {
+    /** The body as one JSON object (the /_local routes' requests), else {@link BadRequest}. */
+    static ObjectNode object(byte[] body) throws BadRequest {
         try {
             JsonNode node = ApiGatewayEvents.JSON.readTree(body);
             if (node instanceof ObjectNode object) {
@@ -305,7 +306,7 @@ public final class LocalExtras implements LocalServer.Extras {
         throw new BadRequest();
     }
 
-    private static final class BadRequest extends Exception {
+    static final class BadRequest extends Exception {
         BadRequest() {
             super(null, null, false, false);
         }
@@ -315,7 +316,7 @@ public final class LocalExtras implements LocalServer.Extras {
         }
     }
 
-    private static LocalServer.Reply invalid(String code, String message) {
+    static LocalServer.Reply invalid(String code, String message) {
         return LocalServer.Reply.error(400, "invalid_request", code, message);
     }
 }

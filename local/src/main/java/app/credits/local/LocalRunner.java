@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.s3.S3StandIn;
 import app.credits.testkit.stripe.StripeStandIn;
 import app.credits.testkit.template.SamTemplate;
 import app.credits.emulator.DynamoDbEmulator;
@@ -72,6 +73,7 @@ public final class LocalRunner implements AutoCloseable {
     private HttpServer httpServer;
     private LocalServer server;
     private DynamoDbEmulator emulator;
+    private S3StandIn s3;
     private ScheduledExecutorService scheduler;
     private ExecutorService executor;
     private FunctionHost functions;
@@ -213,10 +215,14 @@ public final class LocalRunner implements AutoCloseable {
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
         LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, this::runStripeReconcile, mailbox, ledger,
                 Environment.of(env), stripe);
+        // The test kit's S3 stand-in, where the account function writes a long log's CSV and its links download from.
+        s3 = S3StandIn.embedded(clock, URI.create(url() + LocalS3.PREFIX), S3StandIn.ACCESS_KEY_ID,
+                S3StandIn.SECRET_ACCESS_KEY).createBucket(LocalS3.BUCKET);
         // The Billing page, its sign-in and the fault switch: new routes beside the contract's /_local extras.
         billingPage = new BillingPage(url());
         LocalServer.Extras routes = new LocalRoutes(billingPage, new LocalOidc(config.jwtSecret(), jwt, url(), clock),
-                new LocalFaults(emulator::setFaultInjector), extras);
+                new LocalFaults(emulator::setFaultInjector), new LocalS3(s3),
+                new LocalSeedLog(ledger, dynamo, config.tableName(), clock), extras);
         server = new LocalServer(httpServer, new Router(template), template.cors(), functions, jwt, routes, clock, console,
                 executor);
         server.start();
@@ -249,6 +255,11 @@ public final class LocalRunner implements AutoCloseable {
         if (config.env("STRIPE_RECONCILE_SETTLE_SECONDS").isEmpty()) {
             // Nothing is in flight locally: a run applies every event at once (deployed, the last 5 minutes wait).
             env.put("STRIPE_RECONCILE_SETTLE_SECONDS", "0");
+        }
+        if (config.env("EXPORTS_BUCKET").isEmpty()) {
+            // The CSV of a long log goes to the S3 stand-in the runner serves (its 303 links download from here).
+            env.put("EXPORTS_BUCKET", LocalS3.BUCKET);
+            env.put("S3_ENDPOINT", url() + LocalS3.PREFIX);
         }
         if (config.env("STRIPE_API_KEY").isEmpty() && config.env("STRIPE_API_KEY_PARAM").isEmpty()) {
             // No Stripe account configured: the functions talk to the Stripe stand-in the runner serves.
@@ -362,7 +373,7 @@ public final class LocalRunner implements AutoCloseable {
         b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
                 .append(" from ").append(config.template())
-                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/stripe-reconcile,faults,oidc}\n");
+                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/stripe-reconcile,faults,oidc,s3,seed-log}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');
@@ -448,6 +459,9 @@ public final class LocalRunner implements AutoCloseable {
         }
         if (executor != null) {
             executor.shutdownNow();
+        }
+        if (s3 != null) {
+            s3.close(); // its exports are throwaway: a temporary directory, deleted
         }
         if (functionsOut != null) {
             functionsOut.flush();

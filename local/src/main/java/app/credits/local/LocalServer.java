@@ -43,8 +43,22 @@ public final class LocalServer {
                 throws Exception;
     }
 
-    /** An answer: status, content type and body. */
-    public record Reply(int status, Map<String, String> headers, byte[] body) {
+    /**
+     * An answer: status, headers and body; or, for a body too large to hold (an export from the S3 stand-in),
+     * {@code streamed}: its length and a stream the server copies out and closes.
+     */
+    public record Reply(int status, Map<String, String> headers, byte[] body, Streamed streamed) {
+        public Reply(int status, Map<String, String> headers, byte[] body) {
+            this(status, headers, body, null);
+        }
+
+        public record Streamed(long length, InputStream in) {
+        }
+
+        public static Reply streamed(int status, Map<String, String> headers, long length, InputStream in) {
+            return new Reply(status, headers, new byte[0], new Streamed(length, in));
+        }
+
         public static Reply json(int status, JsonNode body) {
             return new Reply(status, Map.of("Content-Type", "application/json"), body.toString().getBytes(StandardCharsets.UTF_8));
         }
@@ -255,7 +269,7 @@ public final class LocalServer {
             headers.put("Access-Control-Expose-Headers", String.join(",", cors.get().exposeHeaders()));
         }
         headers.put("Vary", "Origin");
-        return new Reply(reply.status(), headers, reply.body());
+        return new Reply(reply.status(), headers, reply.body(), reply.streamed());
     }
 
     private static Reply notFound(String method, String rawPath) {
@@ -278,12 +292,19 @@ public final class LocalServer {
                 headers.set(name, value);
             }
         });
-        boolean noBody = reply.body().length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD")
+        long length = reply.streamed() != null ? reply.streamed().length() : reply.body().length;
+        boolean noBody = length == 0 || exchange.getRequestMethod().equalsIgnoreCase("HEAD")
                 || reply.status() == 204 || reply.status() == 304;
-        exchange.sendResponseHeaders(reply.status(), noBody ? -1 : reply.body().length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(reply.body());
+        try (InputStream streamed = reply.streamed() != null ? reply.streamed().in() : InputStream.nullInputStream()) {
+            exchange.sendResponseHeaders(reply.status(), noBody ? -1 : length);
+            if (!noBody) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    if (reply.streamed() != null) {
+                        streamed.transferTo(out);
+                    } else {
+                        out.write(reply.body());
+                    }
+                }
             }
         }
     }

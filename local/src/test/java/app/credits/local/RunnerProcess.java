@@ -48,7 +48,8 @@ final class RunnerProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();
         for (String inherited : new String[] {"DYNAMODB_ENDPOINT", "SES_ENDPOINT", "TABLE_NAME", "CREDITS_DATA_DIR",
-                "CREDITS_TEMPLATE", "PORT", "DYNAMODB_PORT", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET"}) {
+                "CREDITS_TEMPLATE", "PORT", "DYNAMODB_PORT", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "EXPORTS_BUCKET",
+                "S3_ENDPOINT"}) {
             environment.remove(inherited);
         }
         environment.putAll(env);

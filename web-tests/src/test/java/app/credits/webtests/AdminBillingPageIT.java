@@ -162,17 +162,30 @@ class AdminBillingPageIT extends BillingPageSession {
 
         // WHEN they download the CSV, THEN the file is the API's CSV of the whole log
         browser.byRole("button", "Download CSV").click();
-        Path csv = browser.waitFor(() -> {
-            try (var files = Files.list(browser.downloads)) {
-                return files.filter(f -> f.getFileName().toString().startsWith("credits-log-" + org)
-                        && f.toString().endsWith(".csv")).findFirst().orElse(null);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, "the downloaded CSV");
+        Path csv = downloadedCsv(org);
         String expected = runner.logsCsv(org);
         browser.waitFor(() -> fileText(csv).equals(expected) ? true : null, "the CSV written whole");
         assertEquals(31, expected.lines().count(), "a header and 30 entries");
+    }
+
+    @Test
+    void theCsvOfALogTooLongForOneResponseDownloadsThroughTheExportLink() throws Exception {
+        // GIVEN a log whose CSV is over the 4 MiB a response carries: the API answers 303 to a download link
+        String org = "org_long_log";
+        runner.seedLog(org, 60_000);
+        assertEquals(303, runner.logsAsCsv(org).statusCode(), "the long log is exported through a link");
+        signIn(org, "admin", "lena");
+        browser.awaitText("seeded correction 59999"); // the log's first page, newest first
+
+        // WHEN the admin downloads the CSV (the page's fetch follows the 303 to the runner's S3 stand-in)
+        browser.byRole("button", "Download CSV").click();
+        Path csv = downloadedCsv(org);
+
+        // THEN the file is the whole log: the same CSV the link serves, a header and 60,000 entries
+        String expected = runner.logsCsv(org);
+        browser.waitFor(() -> fileText(csv).equals(expected) ? true : null, "the CSV written whole");
+        assertEquals(60_001, expected.lines().count(), "a header and 60,000 entries");
+        assertTrue(expected.lines().skip(1).findFirst().orElseThrow().startsWith("le_60000,adjustment,-0.25,22500,"));
     }
 
     @Test
@@ -311,6 +324,18 @@ class AdminBillingPageIT extends BillingPageSession {
 
     private static List<WebElement> rows(WebElement table) {
         return table.findElements(By.cssSelector("tbody tr"));
+    }
+
+    /** The file the page's Download CSV saved for {@code org}, once it appears. */
+    private static Path downloadedCsv(String org) {
+        return browser.waitFor(() -> {
+            try (var files = Files.list(browser.downloads)) {
+                return files.filter(f -> f.getFileName().toString().startsWith("credits-log-" + org)
+                        && f.toString().endsWith(".csv")).findFirst().orElse(null);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "the downloaded CSV");
     }
 
     private static String fileText(Path file) {

@@ -47,7 +47,7 @@ final class Runner implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
         var env = builder.environment();
         for (String inherited : new String[] {"DYNAMODB_ENDPOINT", "SES_ENDPOINT", "TABLE_NAME", "CREDITS_TEMPLATE",
-                "STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET"}) {
+                "STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "EXPORTS_BUCKET", "S3_ENDPOINT"}) {
             env.remove(inherited);
         }
         env.put("PORT", String.valueOf(port));
@@ -133,15 +133,34 @@ final class Runner implements AutoCloseable {
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The whole log as the API's CSV ({@code Accept: text/csv}). */
+    /** The whole log as the API's CSV ({@code Accept: text/csv}), following the 303 of a long log's export. */
     String logsCsv(String org) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/orgs/" + org + "/logs")).timeout(Duration.ofSeconds(30))
-                .header("Accept", "text/csv").header("Authorization", "Bearer " + token("admin_" + org, org, "admin")).build();
-        HttpResponse<String> csv = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> csv = logsAsCsv(org);
+        if (csv.statusCode() == 303) {
+            csv = HTTP.send(HttpRequest.newBuilder(URI.create(csv.headers().firstValue("location").orElseThrow()))
+                    .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+        }
         if (csv.statusCode() != 200) {
             throw new AssertionError("GET logs as CSV answered " + csv.statusCode() + ": " + csv.body());
         }
         return csv.body();
+    }
+
+    /** {@code GET logs} with {@code Accept: text/csv}, as answered (no redirect followed). */
+    HttpResponse<String> logsAsCsv(String org) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/orgs/" + org + "/logs")).timeout(Duration.ofSeconds(60))
+                .header("Accept", "text/csv").header("Authorization", "Bearer " + token("admin_" + org, org, "admin")).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Gives a new org a log of {@code entries} bulk-loaded movements ({@code /_local/seed-log}). */
+    void seedLog(String org, int entries) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/_local/seed-log")).timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"orgId\":\"" + org + "\",\"entries\":" + entries + "}")).build();
+        HttpResponse<String> seeded = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        if (seeded.statusCode() != 201) {
+            throw new AssertionError("seed-log answered " + seeded.statusCode() + ": " + seeded.body());
+        }
     }
 
     /**

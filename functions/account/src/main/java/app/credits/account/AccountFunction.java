@@ -54,14 +54,25 @@ public final class AccountFunction extends HttpFunction {
 
     private final Ledger ledger;
     private final Pricing pricing;
+    private final LogExport logExport;
 
     public AccountFunction() {
-        this(Ledgers.fromEnvironment(), Environment.system().pricing());
+        this(Ledgers.fromEnvironment(), Environment.system().pricing(), S3ExportStore.fromEnvironment(Environment.system()));
     }
 
+    /** Without an export store: a log too long to answer inline cannot be exported (tests of everything else). */
     public AccountFunction(Ledger ledger, Pricing pricing) {
+        this(ledger, pricing, ExportStore.unconfigured());
+    }
+
+    AccountFunction(Ledger ledger, Pricing pricing, ExportStore exports) {
+        this(ledger, pricing, new LogExport(ledger, exports));
+    }
+
+    AccountFunction(Ledger ledger, Pricing pricing, LogExport logExport) {
         this.ledger = ledger;
         this.pricing = pricing;
+        this.logExport = logExport;
     }
 
     @Override
@@ -81,10 +92,7 @@ public final class AccountFunction extends HttpFunction {
 
     private HttpResponse logs(Call call) {
         if (wantsCsv(call)) {
-            List<LogEntry> all = ledger.fullLog(call.org());
-            call.outcome("exported");
-            return HttpResponse.text(200, "text/csv; charset=utf-8", Csv.log(all))
-                    .withHeader("content-disposition", "attachment; filename=\"credits-log-" + call.org() + ".csv\"");
+            return csv(call);
         }
         LogPage page = ledger.log(call.org(), call.limit(25), call.cursor());
         ObjectNode answer = Json.object();
@@ -102,6 +110,36 @@ public final class AccountFunction extends HttpFunction {
         Json.putOptional(answer, "nextCursor", page.nextCursor());
         call.outcome("listed");
         return HttpResponse.json(200, answer);
+    }
+
+    /**
+     * The whole log as CSV: inline when it fits in a Lambda response, else written to the exports bucket and
+     * answered {@code 303 See Other} to a five-minute download link (a browser's fetch and {@code curl -L} follow it).
+     */
+    private HttpResponse csv(Call call) {
+        LogExport.Export export;
+        try {
+            export = logExport.export(call.org());
+        } catch (ExportStore.Unavailable e) {
+            throw ApiError.unavailable("The export could not be written now; try again.");
+        }
+        return switch (export) {
+            case LogExport.Inline inline -> {
+                call.outcome("exported");
+                yield HttpResponse.text(200, "text/csv; charset=utf-8", inline.csv())
+                        .withHeader("content-disposition", "attachment; filename=\"" + LogExport.fileName(call.org()) + "\"");
+            }
+            case LogExport.Stored stored -> {
+                call.outcome("exported_to_link");
+                yield HttpResponse.json(303, Json.object()
+                                .put("url", stored.link().url().toString())
+                                .put("expiresAt", Json.time(stored.link().expiresAt()))
+                                .put("entries", stored.entries())
+                                .put("bytes", stored.bytes()))
+                        .withHeader("location", stored.link().url().toString())
+                        .withHeader("cache-control", "no-store");
+            }
+        };
     }
 
     /** {@code Accept: text/csv} (alone or among other types) asks for the CSV export. */

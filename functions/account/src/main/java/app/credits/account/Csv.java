@@ -3,30 +3,24 @@ package app.credits.account;
 import app.credits.ledger.LogEntry;
 import app.credits.ledger.Times;
 
-import java.util.List;
-
 /** The log as CSV (RFC 4180), safe to open in a spreadsheet. */
 final class Csv {
-    static final String HEADER = "id,type,credits,balanceAfter,createdAt,description,reference";
+    static final String HEADER = "id,type,credits,balanceAfter,createdAt,description,reference\r\n";
     /** What starts a formula: = + - @ and their full-width forms ＝ ＋ － ＠. */
     private static final String FORMULA_SIGNS = "=+-@\uFF1D\uFF0B\uFF0D\uFF20";
 
     private Csv() {
     }
 
-    static String log(List<LogEntry> entries) {
-        StringBuilder out = new StringBuilder(64 * (entries.size() + 1));
-        out.append(HEADER).append("\r\n");
-        for (LogEntry e : entries) {
-            out.append(cell(e.id())).append(',')
-                    .append(cell(e.type().wireName())).append(',')
-                    .append(cell(e.credits().toString())).append(',')
-                    .append(cell(e.balanceAfter().toString())).append(',')
-                    .append(cell(Times.format(e.createdAt()))).append(',')
-                    .append(cell(text(e.description()))).append(',')
-                    .append(cell(text(e.reference()))).append("\r\n");
-        }
-        return out.toString();
+    /** One entry as a CSV line, CRLF-terminated: the same line whether the CSV is answered inline or stored. */
+    static String row(LogEntry e) {
+        return cell(e.id()) + ','
+                + cell(e.type().wireName()) + ','
+                + cell(e.credits().toString()) + ','
+                + cell(e.balanceAfter().toString()) + ','
+                + cell(Times.format(e.createdAt())) + ','
+                + cell(text(e.description())) + ','
+                + cell(text(e.reference())) + "\r\n";
     }
 
     /**

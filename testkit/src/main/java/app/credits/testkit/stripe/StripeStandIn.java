@@ -1,15 +1,12 @@
 package app.credits.testkit.stripe;
 
+import app.credits.testkit.LoopbackServer;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,12 +47,11 @@ public final class StripeStandIn implements AutoCloseable {
     private final StripeAccount account;
     private final StripeApi api;
     private final HostedCheckoutPage page = new HostedCheckoutPage(this);
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final LoopbackServer server;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final String apiBase;
 
-    private StripeStandIn(Clock clock, HttpServer server, String apiBase, String checkoutPageBase) {
+    private StripeStandIn(Clock clock, LoopbackServer server, String apiBase, String checkoutPageBase) {
         this.clock = clock;
         this.server = server;
         this.apiBase = apiBase;
@@ -67,12 +61,7 @@ public final class StripeStandIn implements AutoCloseable {
         this.account = new StripeAccount(clock, events, checkoutPageBase);
         this.api = new StripeApi(account, events, webhooks, faults, clock, API_VERSION);
         if (server != null) {
-            this.executor = Executors.newVirtualThreadPerTaskExecutor();
-            server.createContext("/", this::exchange);
-            server.setExecutor(executor);
-            server.start();
-        } else {
-            this.executor = null;
+            server.start(this::exchange);
         }
     }
 
@@ -82,13 +71,8 @@ public final class StripeStandIn implements AutoCloseable {
     }
 
     public static StripeStandIn start(Clock clock) {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            String base = "http://127.0.0.1:" + server.getAddress().getPort();
-            return new StripeStandIn(clock, server, base, base + "/checkout/");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        LoopbackServer server = LoopbackServer.bind();
+        return new StripeStandIn(clock, server, server.base(), server.base() + "/checkout/");
     }
 
     /**
@@ -283,8 +267,7 @@ public final class StripeStandIn implements AutoCloseable {
     public void close() {
         closing.countDown();
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
+            server.close();
         }
     }
 }

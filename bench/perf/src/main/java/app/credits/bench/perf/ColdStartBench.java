@@ -219,8 +219,12 @@ public final class ColdStartBench {
                 repo.resolve("events/balance/get-balance.json").toString());
     }
 
-    /** Runs one process to its exit; wall time from just before start to exit, as the caller sees it. */
-    private static Run run(List<String> command, Map<String, String> env, Path work, boolean timeTool) throws Exception {
+    /**
+     * Runs one process to its exit; wall time from just before start to exit, as the caller sees it (CPU and peak
+     * RSS from {@code /usr/bin/time}). Its stdout and stderr are left in {@code work/last-stdout.txt} and
+     * {@code last-stderr.txt}. Also {@link CsvExportBench}'s.
+     */
+    static Run run(List<String> command, Map<String, String> env, Path work, boolean timeTool) throws Exception {
         Path times = work.resolve("last-time.txt");
         List<String> cmd = new ArrayList<>();
         if (timeTool) {
@@ -235,7 +239,7 @@ public final class ColdStartBench {
         pb.environment().putAll(env);
         long t0 = System.nanoTime();
         Process p = pb.start();
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+        if (!p.waitFor(900, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException("timed out: " + command);
         }
