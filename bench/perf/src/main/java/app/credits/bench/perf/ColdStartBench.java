@@ -105,19 +105,9 @@ public final class ColdStartBench {
                         continue;
                     }
                     Path cache = work.resolve(fn.dir() + "-" + lever.name() + ".aot");
-                    Files.deleteIfExists(cache);
-                    Path event = eventFile(repo, work, fn);
-                    List<String> cmd = new ArrayList<>(List.of(java));
-                    cmd.addAll(lever.flags());
-                    cmd.add("-XX:AOTCacheOutput=" + cache);
-                    cmd.addAll(List.of("-jar", jar(repo, fn).toString(), event.toString()));
                     long t0 = System.nanoTime();
-                    Run training = run(cmd, env, work, false);
+                    train(java, lever, jar(repo, fn), eventFile(repo, work, fn), cache, env, work);
                     double seconds = (System.nanoTime() - t0) / 1e9;
-                    if (!Files.isRegularFile(cache)) {
-                        throw new IllegalStateException("training " + fn.dir() + "/" + lever.name()
-                                + " wrote no cache (status " + training.status() + "); see " + work.resolve("last-stderr.txt"));
-                    }
                     caches.put(fn.dir() + "/" + lever.name(), cache);
                     trainings.add(new String[]{fn.dir(), lever.name(), String.format("%.1f", seconds),
                             String.format("%.1f", Files.size(cache) / 1e6)});
@@ -178,6 +168,21 @@ public final class ColdStartBench {
         System.exit(0);
     }
 
+    /** One training run of {@code jar} with the lever's flags, writing its AOT cache to {@code cache}. */
+    static void train(String java, Lever lever, Path jar, Path event, Path cache, Map<String, String> env, Path work)
+            throws Exception {
+        Files.deleteIfExists(cache);
+        List<String> cmd = new ArrayList<>(List.of(java));
+        cmd.addAll(lever.flags());
+        cmd.add("-XX:AOTCacheOutput=" + cache);
+        cmd.addAll(List.of("-jar", jar.toString(), event.toString()));
+        Run training = run(cmd, env, work, false);
+        if (!Files.isRegularFile(cache)) {
+            throw new IllegalStateException("training " + jar.getFileName() + "/" + lever.name()
+                    + " wrote no cache (status " + training.status() + "); see " + work.resolve("last-stderr.txt"));
+        }
+    }
+
     private static void row(String name, String size, String lever, List<Run> rs, double nodeMedian, boolean timeTool) {
         double med = median(rs, Run::wallMs);
         double min = rs.stream().mapToDouble(Run::wallMs).min().orElse(Double.NaN);
@@ -189,7 +194,7 @@ public final class ColdStartBench {
                 med / nodeMedian, statuses);
     }
 
-    private static double median(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
+    static double median(List<Run> rs, java.util.function.ToDoubleFunction<Run> f) {
         double[] xs = rs.stream().mapToDouble(f).sorted().toArray();
         if (xs.length == 0) {
             return Double.NaN;
@@ -197,11 +202,11 @@ public final class ColdStartBench {
         return xs.length % 2 == 1 ? xs[xs.length / 2] : (xs[xs.length / 2 - 1] + xs[xs.length / 2]) / 2;
     }
 
-    private static Path jar(Path repo, Fn fn) {
+    static Path jar(Path repo, Fn fn) {
         return repo.resolve("functions").resolve(fn.dir()).resolve("target").resolve(fn.dir() + ".jar");
     }
 
-    private static Path eventFile(Path repo, Path work, Fn fn) {
+    static Path eventFile(Path repo, Path work, Fn fn) {
         Path file = work.resolve("event-" + fn.dir() + ".json");
         fn.fresh().apply(SampleEvent.load(repo, fn.event())).writeTo(file);
         return file;
@@ -262,7 +267,7 @@ public final class ColdStartBench {
     }
 
     /** org_acme as the sample events expect it: credits to spend, a log page's worth of entries, settings. */
-    private static void seed(DynamoDbEmulator emulator) {
+    static void seed(DynamoDbEmulator emulator) {
         var dynamo = BenchDynamo.client(emulator);
         Ledger ledger = BenchDynamo.ledger(dynamo, "credits");
         BenchDynamo.buy(ledger, BenchDynamo.ACME, 100_000, "cs_cold_seed");
