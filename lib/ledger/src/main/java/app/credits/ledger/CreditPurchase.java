@@ -4,8 +4,6 @@ import app.credits.ledger.LedgerStore.Reads;
 import app.credits.ledger.LedgerStore.Snapshot;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Crediting a paid Checkout Session, exactly once across all orgs, with any refund or dispute of its payment
@@ -42,14 +40,10 @@ public record CreditPurchase(CompletedCheckout checkout) {
         Purchase purchase = new Purchase(org, session, checkout.credits(), checkout.amountPaid(),
                 checkout.paymentIntentId(), checkout.buyerEmail(), now, 0, Credits.ZERO, DisputeState.NONE,
                 Credits.ZERO, 0);
-        List<Purchase.Movement> movements = new ArrayList<>();
-        movements.add(new Purchase.Movement(EntryType.PURCHASE, purchase.creditsBought(), session,
-                "Purchase of " + checkout.credits() + " credits"));
         // Refunds or disputes that arrived before this event are applied with it.
-        Purchase.Settlement settlement = purchase.settle(facts);
-        movements.addAll(settlement.movements());
+        Purchase.Settlement settlement = purchase.arrive("Purchase of " + checkout.credits() + " credits", facts);
         Account account = snap.account();
-        Account.Moved moved = account.withBuyerEmail(checkout.buyerEmail().orElse(null)).moveAll(movements, now);
+        Account.Moved moved = account.withBuyerEmail(checkout.buyerEmail().orElse(null)).moveAll(settlement.movements(), now);
         Changes changes = Changes.toAccount(AccountChange.of(account, moved.account()))
                 .appending(moved.entries())
                 .writingPurchase(settlement.purchase());

@@ -267,6 +267,13 @@ public final class Ledger {
         return new PaymentView(snap.payment().orElse(known), Optional.of(snap));
     }
 
+    // ---------------------------------------------------------------- automatic purchases
+
+    /** Auto top-up: its settings, saved card, the scheduled pass's steps and the webhook's payments. */
+    public AutoTopUps autoTopUps() {
+        return new AutoTopUps(this, store, clock);
+    }
+
     // ---------------------------------------------------------------- the decide-and-commit loop
 
     private <T> T run(String what, Supplier<Snapshot> read, BiFunction<Snapshot, Instant, Decision<T>> decide) {
@@ -287,8 +294,8 @@ public final class Ledger {
      * @param refresh the view updated with a failed commit's fresh items, or empty when they cannot refresh it
      * @param reread  a new consistent read, when the fresh items are not enough
      */
-    private <S, T> T run(String what, Supplier<S> read, BiFunction<S, Fresh, Optional<S>> refresh, Supplier<S> reread,
-                         BiFunction<S, Instant, Decision<T>> decide) {
+    <S, T> T run(String what, Supplier<S> read, BiFunction<S, Fresh, Optional<S>> refresh, Supplier<S> reread,
+                 BiFunction<S, Instant, Decision<T>> decide) {
         long deadline = System.nanoTime() + retryBudget.toNanos();
         S view = read.get();
         int stale = 0;

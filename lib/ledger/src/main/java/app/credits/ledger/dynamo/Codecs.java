@@ -9,6 +9,7 @@ import app.credits.ledger.EntryType;
 import app.credits.ledger.InviteStatus;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Times;
+import app.credits.ledger.TopUpStatus;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeConverter;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeValueType;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.function.Function;
 
@@ -56,6 +58,7 @@ final class Codecs {
     static final AttributeConverter<Instant> TIME = string(Instant.class, Times::format, Instant::parse);
     static final AttributeConverter<LocalDate> DAY = string(LocalDate.class, LocalDate::toString, LocalDate::parse);
     static final AttributeConverter<OrgId> ORG = string(OrgId.class, OrgId::value, OrgId::of);
+    static final AttributeConverter<YearMonth> MONTH = string(YearMonth.class, YearMonth::toString, YearMonth::parse);
 
     static final AttributeConverter<EntryType> ENTRY_TYPE = wire(EntryType.class, EntryType.values(), EntryType::wireName);
     static final AttributeConverter<InviteStatus> INVITE_STATUS =
@@ -64,6 +67,8 @@ final class Codecs {
             wire(CreditPackage.class, CreditPackage.values(), CreditPackage::wireName);
     static final AttributeConverter<AlertLevel> ALERT_LEVEL = wire(AlertLevel.class, AlertLevel.values(), Enum::name);
     static final AttributeConverter<DisputeState> DISPUTE = wire(DisputeState.class, DisputeState.values(), Enum::name);
+    static final AttributeConverter<TopUpStatus> TOP_UP_STATUS =
+            wire(TopUpStatus.class, TopUpStatus.values(), TopUpStatus::wireName);
 
     static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
