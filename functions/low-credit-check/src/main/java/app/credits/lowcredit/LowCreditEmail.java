@@ -87,8 +87,8 @@ public record LowCreditEmail(String from, List<String> to, String subject, Strin
         return credits + (credits.equals(Credits.ONE) ? " credit" : " credits");
     }
 
-    /** Everything that comes from data goes through here before it enters the HTML part. */
-    static String escape(String value) {
+    /** Everything that comes from data goes through here before it enters the HTML part (of any email we send). */
+    public static String escape(String value) {
         StringBuilder out = new StringBuilder(value.length() + 16);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

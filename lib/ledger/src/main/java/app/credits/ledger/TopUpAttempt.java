@@ -22,6 +22,11 @@ public record TopUpAttempt(
         Optional<String> failureCode,
         long version) implements Versioned {
 
+    /**
+     * The key of the PaymentIntent's metadata that names its attempt: the webhook credits only PaymentIntents that
+     * carry it (a checkout's PaymentIntent carries the org and credits too, and is credited through its session).
+     */
+    public static final String STRIPE_METADATA_KEY = "auto_top_up_attempt";
     private static final String PREFIX = "atu_";
     private static final Pattern ID = Pattern.compile("atu_[0-9]{16}");
 

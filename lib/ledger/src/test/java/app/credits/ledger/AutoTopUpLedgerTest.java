@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import static app.credits.ledger.LedgerConcurrencyTest.race;
-import static app.credits.ledger.LedgerConcurrencyTest.retryWhileBusy;
+import static app.credits.ledger.testing.Races.race;
+import static app.credits.ledger.testing.Races.retryWhileBusy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
