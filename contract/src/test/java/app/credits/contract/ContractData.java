@@ -31,11 +31,19 @@ final class ContractData {
                     Set.of("POST /orgs/{orgId}/checkout")),
             new FunctionSpec("stripe-webhook", "app.credits.webhook.StripeWebhookFunction",
                     Set.of("POST /webhooks/stripe")),
+            new FunctionSpec("unsubscribe", "app.credits.unsubscribe.UnsubscribeFunction",
+                    Set.of("GET /unsubscribe", "POST /unsubscribe")),
             new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()));
 
     static final String WEBHOOK_ROUTE = "POST /webhooks/stripe";
 
-    /** IDs in paths and bodies (API.md conventions). */
+    /**
+     * The routes outside the JWT authorizer, each authenticating its request itself: the webhook by Stripe's
+     * signature, the low-credit emails' unsubscribe by its signed token.
+     */
+    static final Set<String> OPEN_ROUTES = Set.of(WEBHOOK_ROUTE, "GET /unsubscribe", "POST /unsubscribe");
+
+    /** IDs in paths and bodies (docs/api.md conventions). */
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
     static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
@@ -74,6 +82,7 @@ final class ContractData {
             Map.entry("AllowedOrigins", ""),
             Map.entry("StripeApiKeyParameterName", "/credits/stripe/api-key"),
             Map.entry("StripeWebhookSecretParameterName", "/credits/stripe/webhook-secret"),
+            Map.entry("UnsubscribeSecretParameterName", "/credits/unsubscribe/signing-secret"),
             Map.entry("EmailFrom", ""),
             Map.entry("BillingPageClientId", ""),
             Map.entry("LowCreditCheckRate", "rate(15 minutes)"),

@@ -110,10 +110,16 @@ class SampleEventsContractTest {
                     name + " queryStringParameters vs rawQueryString");
 
             if (event.hasNonNull("body")) {
-                try {
-                    CloudFormationYaml.JSON.readTree(event.path("body").asText());
-                } catch (IOException e) {
-                    fail(name + ": body is not JSON: " + e.getMessage());
+                String contentType = event.path("headers").path("content-type").asText();
+                if (contentType.startsWith("application/json")) {
+                    try {
+                        CloudFormationYaml.JSON.readTree(event.path("body").asText());
+                    } catch (IOException e) {
+                        fail(name + ": body is not JSON: " + e.getMessage());
+                    }
+                } else {
+                    // The one-click unsubscribe: RFC 8058's form body.
+                    assertEquals("application/x-www-form-urlencoded", contentType, name + " content-type");
                 }
                 assertEquals(String.valueOf(event.path("body").asText().getBytes(StandardCharsets.UTF_8).length),
                         event.path("headers").path("content-length").asText(), name + " content-length");
@@ -141,7 +147,7 @@ class SampleEventsContractTest {
     @Test
     void everySampleEventCarriesARoleTheRouteAllows() {
         events.forEach((file, event) -> {
-            if (!event.has("routeKey") || event.path("routeKey").asText().equals(ContractData.WEBHOOK_ROUTE)) {
+            if (!event.has("routeKey") || ContractData.OPEN_ROUTES.contains(event.path("routeKey").asText())) {
                 return;
             }
             String name = file.toString();
@@ -166,6 +172,22 @@ class SampleEventsContractTest {
                 assertEquals(claims.path("sub").asText(), body.path("memberId").asText(), name + ": member submits as self");
             }
         });
+    }
+
+    @Test
+    void openRouteSamplesCarryNoJwt() {
+        int checked = 0;
+        for (var entry : events.entrySet()) {
+            JsonNode event = entry.getValue();
+            if (!ContractData.OPEN_ROUTES.contains(event.path("routeKey").asText())) {
+                continue;
+            }
+            checked++;
+            String name = entry.getKey().toString();
+            assertTrue(event.path("requestContext").path("authorizer").isMissingNode(), name + ": no authorizer context");
+            assertTrue(event.path("headers").path("authorization").isMissingNode(), name + ": no Authorization header");
+        }
+        assertTrue(checked >= 2, "the unsubscribe samples");
     }
 
     @Test

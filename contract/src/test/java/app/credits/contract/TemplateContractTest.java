@@ -161,11 +161,11 @@ class TemplateContractTest {
 
         Set<String> contractRoutes = ContractData.FUNCTIONS.stream()
                 .flatMap(f -> f.routes().stream()).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(contractRoutes, new TreeSet<>(seen), "the template's routes are exactly API.md's");
+        assertEquals(contractRoutes, new TreeSet<>(seen), "the template's routes are exactly docs/api.md's");
     }
 
     @Test
-    void webhookRouteHasNoAuthorizer() {
+    void onlyTheSelfAuthenticatingRoutesHaveNoAuthorizer() {
         JsonNode auth = template.resources().path("CreditsApi").path("Properties").path("Auth");
         String defaultAuthorizer = auth.path("DefaultAuthorizer").asText();
         JsonNode jwt = auth.path("Authorizers").path(defaultAuthorizer);
@@ -178,8 +178,8 @@ class TemplateContractTest {
 
         for (HttpRoute route : template.httpRoutes()) {
             String authorizer = route.properties().path("Auth").path("Authorizer").asText("");
-            if (route.routeKey().equals(ContractData.WEBHOOK_ROUTE)) {
-                assertEquals("NONE", authorizer, "the Stripe webhook is authenticated by its signature, not a JWT");
+            if (ContractData.OPEN_ROUTES.contains(route.routeKey())) {
+                assertEquals("NONE", authorizer, route.routeKey() + " is authenticated by a signature or a signed token, not a JWT");
             } else {
                 assertTrue(authorizer.isEmpty() || authorizer.equals(defaultAuthorizer),
                         route.routeKey() + " must use the JWT authorizer, has " + authorizer);
@@ -199,17 +199,25 @@ class TemplateContractTest {
             assertTrue(template.environmentVariable(id, "STRIPE_WEBHOOK_SECRET").isMissingNode(),
                     id + ": plain STRIPE_WEBHOOK_SECRET");
         });
+        template.functionIds().forEach(id -> assertTrue(
+                template.environmentVariable(id, "UNSUBSCRIBE_SECRET").isMissingNode(), id + ": plain UNSUBSCRIBE_SECRET"));
         String checkout = functionIdOf("checkout");
         String webhook = functionIdOf("stripe-webhook");
         assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
                 template.environmentVariable(checkout, "STRIPE_API_KEY_PARAM"), Map.class));
         assertEquals(Map.of("Ref", "StripeWebhookSecretParameterName"), CloudFormationYaml.JSON.convertValue(
                 template.environmentVariable(webhook, "STRIPE_WEBHOOK_SECRET_PARAM"), Map.class));
+        // The unsubscribe links: signed by the check, verified by the route, with the one secret from SSM.
+        for (String module : List.of("low-credit-check", "unsubscribe")) {
+            assertEquals(Map.of("Ref", "UnsubscribeSecretParameterName"), CloudFormationYaml.JSON.convertValue(
+                    template.environmentVariable(functionIdOf(module), "UNSUBSCRIBE_SECRET_PARAM"), Map.class), module);
+        }
     }
 
     @Test
     void policiesAreLeastPrivilege() {
         Map<String, Set<String>> ssmParamsByFunction = new HashMap<>();
+        Map<String, Set<String>> dynamoActionsByFunction = new HashMap<>();
         Set<String> emailSenders = new HashSet<>();
         template.functionIds().forEach(id -> template.policyStatements(id).forEach(statement -> {
             List<String> actions = SamTemplate.textList(statement.path("Action"));
@@ -222,6 +230,9 @@ class TemplateContractTest {
                     assertEquals("ssm:GetParameter", action, id);
                     resources.forEach(r -> ssmParamsByFunction.computeIfAbsent(id, k -> new TreeSet<>()).add(r));
                 }
+                if (action.startsWith("dynamodb:")) {
+                    dynamoActionsByFunction.computeIfAbsent(id, k -> new TreeSet<>()).add(action);
+                }
                 if (action.startsWith("ses:")) {
                     emailSenders.add(id);
                     assertEquals("ses:SendEmail", action, id);
@@ -232,11 +243,21 @@ class TemplateContractTest {
         }));
 
         assertEquals(Set.of(functionIdOf("low-credit-check")), emailSenders, "who may send email");
-        assertEquals(Set.of(functionIdOf("checkout"), functionIdOf("stripe-webhook")), ssmParamsByFunction.keySet(),
-                "who may read the Stripe secrets");
-        assertTrue(ssmParamsByFunction.get(functionIdOf("checkout")).toString().contains("${StripeApiKeyParameterName}"));
-        assertTrue(ssmParamsByFunction.get(functionIdOf("stripe-webhook")).toString()
-                .contains("${StripeWebhookSecretParameterName}"));
+        Map<String, Set<String>> readersBySecret = new HashMap<>();
+        ssmParamsByFunction.forEach((id, parameters) -> parameters.forEach(parameter -> {
+            List<String> named = ContractData.PARAMETERS.keySet().stream()
+                    .filter(name -> name.endsWith("ParameterName") && parameter.contains("${" + name + "}")).toList();
+            assertEquals(1, named.size(), id + " reads one named SSM parameter per statement: " + parameter);
+            readersBySecret.computeIfAbsent(named.getFirst(), k -> new TreeSet<>()).add(id);
+        }));
+        assertEquals(Map.of(
+                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout")),
+                "StripeWebhookSecretParameterName", Set.of(functionIdOf("stripe-webhook")),
+                "UnsubscribeSecretParameterName", Set.of(functionIdOf("low-credit-check"), functionIdOf("unsubscribe"))),
+                readersBySecret, "who may read which secret");
+        // The public unsubscribe route changes one account's terms: no index, no query, no scan.
+        assertEquals(Set.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem",
+                "dynamodb:PutItem", "dynamodb:UpdateItem"), dynamoActionsByFunction.get(functionIdOf("unsubscribe")));
         assertEquals(List.of("DynamoDBReadPolicy"), template.policyTemplates(functionIdOf("balance")),
                 "balance only reads");
         List<String> samPolicyTemplates = new ArrayList<>();

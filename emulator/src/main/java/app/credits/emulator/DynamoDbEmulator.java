@@ -28,6 +28,11 @@ public final class DynamoDbEmulator implements AutoCloseable {
     static {
         // Small request/response exchanges on keep-alive connections must not wait for delayed ACKs.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK server closes idle keep-alive connections beyond 200 without telling the client, which then fails
+        // its next request on it ("Unexpected end of file"): DynamoDB keeps a crowd's connections, so must we.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
+        }
     }
 
     private static final String TARGET_PREFIX = "DynamoDB_20120810.";

@@ -1,5 +1,7 @@
 package app.credits.local;
 
+import app.credits.emulator.Contention;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,7 +9,7 @@ import java.util.Optional;
 
 /**
  * Everything the runner is told, from the environment and the command line; defaults are the contract's
- * ("The local runner" in API.md), so that a bare {@code bin/credits-local} serves the documented URLs.
+ * ("The local runner" in docs/api.md), so that a bare {@code bin/credits-local} serves the documented URLs.
  *
  * @param dataDir null with {@code --in-memory}: nothing survives the process
  */
@@ -22,6 +24,7 @@ public record LocalConfig(
         Optional<String> sesEndpoint,
         Path template,
         boolean schedule,
+        Contention dynamoContention,
         Map<String, String> environment) {
 
     public static final String DEFAULT_JWT_SECRET = "credits-local-jwt-secret";
@@ -36,7 +39,7 @@ public record LocalConfig(
             configuration (environment): PORT (3000), DYNAMODB_PORT (8000), CREDITS_DATA_DIR (.credits-local),
               TABLE_NAME (credits), LOCAL_JWT_SECRET, STRIPE_WEBHOOK_SECRET, SES_ENDPOINT, CREDITS_TEMPLATE (./template.yaml),
               AWS_REGION (us-east-1), EMAIL_FROM, BILLING_PAGE_URL, LIST_UNIT_PRICE_AMOUNT, LIST_UNIT_PRICE_CURRENCY, PRICING_TIERS,
-              STRIPE_API_KEY, STRIPE_API_BASE (see docs/local-runner.md)""";
+              STRIPE_API_KEY, STRIPE_API_BASE, DYNAMODB_CONTENTION (off | dynamodb | 5ms+3ms) (see docs/local-runner.md)""";
 
     /** A request the person made wrong: one line on stderr and exit 2. */
     public static final class BadConfiguration extends RuntimeException {
@@ -80,7 +83,16 @@ public record LocalConfig(
                 value(env, "LOCAL_JWT_SECRET").orElse(DEFAULT_JWT_SECRET),
                 value(env, "STRIPE_WEBHOOK_SECRET").orElse(DEFAULT_WEBHOOK_SECRET),
                 value(env, "SES_ENDPOINT"),
-                template, schedule, Map.copyOf(env));
+                template, schedule, contention(env), Map.copyOf(env));
+    }
+
+    /** DYNAMODB_CONTENTION: the embedded emulator's DynamoDB-like latency and transaction conflicts (off by default). */
+    private static Contention contention(Map<String, String> env) {
+        try {
+            return value(env, "DYNAMODB_CONTENTION").map(Contention::parse).orElse(Contention.off());
+        } catch (IllegalArgumentException e) {
+            throw new BadConfiguration("DYNAMODB_CONTENTION: " + e.getMessage());
+        }
     }
 
     public boolean inMemory() {

@@ -29,7 +29,7 @@ import java.util.Set;
 
 /**
  * The routes only the local runner has ({@code /_local/...}, see "The local runner" and "The local runner's Stripe"
- * in API.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
+ * in docs/api.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
  * (its API under {@code /_local/stripe}, its hosted Checkout page under {@code /_local/checkout/}), and pay for
  * credits the way a buyer on Stripe's page would.
  */
@@ -133,6 +133,7 @@ public final class LocalExtras implements LocalServer.Extras {
             e.set("subject", email.path("subject"));
             e.set("text", email.path("text"));
             e.set("html", email.path("html"));
+            e.set("headers", email.path("headers"));
             e.set("sentAt", email.path("sentAt"));
         }
         return LocalServer.Reply.json(200, answer);
@@ -274,6 +275,8 @@ public final class LocalExtras implements LocalServer.Extras {
                 email.put("subject", e.subject());
                 email.put("text", e.text());
                 email.put("html", e.html());
+                ObjectNode headers = email.putObject("headers");
+                e.headers().forEach(headers::put);
                 email.put("sentAt", Times.format(e.at()));
                 newestFirst.addFirst(email);
             }

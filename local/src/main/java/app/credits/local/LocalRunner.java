@@ -7,6 +7,7 @@ import app.credits.emulator.EmulatorOptions;
 import app.credits.runtime.DynamoClients;
 import app.credits.runtime.Environment;
 import app.credits.runtime.Telemetry;
+import app.credits.runtime.UnsubscribeTokens;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
@@ -143,7 +144,8 @@ public final class LocalRunner implements AutoCloseable {
         }
         Path logDir = prepareDataDir();
         try {
-            emulator = DynamoDbEmulator.start(new EmulatorOptions(config.dynamoPort(), config.dataDir()));
+            emulator = DynamoDbEmulator.start(new EmulatorOptions(config.dynamoPort(), config.dataDir(),
+                    config.dynamoContention()));
         } catch (UncheckedIOException e) {
             String message = e.getMessage();
             if (message.contains("cannot listen")) {
@@ -233,6 +235,9 @@ public final class LocalRunner implements AutoCloseable {
         env.put("TABLE_NAME", config.tableName());
         env.put("AWS_REGION", config.region());
         env.put("STRIPE_WEBHOOK_SECRET", config.webhookSecret());
+        // The low-credit emails' unsubscribe links point at this runner and are signed with the public local secret.
+        env.put("UNSUBSCRIBE_SECRET", UnsubscribeTokens.LOCAL_SECRET);
+        env.put("UNSUBSCRIBE_URL", url() + "/unsubscribe");
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Credits");
         config.sesEndpoint().ifPresent(ses -> env.put("SES_ENDPOINT", ses));
         if (config.env("BILLING_PAGE_URL").isEmpty()) {
@@ -257,7 +262,7 @@ public final class LocalRunner implements AutoCloseable {
             console.println("warning: DYNAMODB_ENDPOINT=" + endpoint + " is set in your shell and the functions read"
                     + " the real environment first: unset it, or they will not use the embedded emulator");
         }
-        for (String param : new String[] {"STRIPE_WEBHOOK_SECRET_PARAM", "STRIPE_API_KEY_PARAM"}) {
+        for (String param : new String[] {"STRIPE_WEBHOOK_SECRET_PARAM", "STRIPE_API_KEY_PARAM", "UNSUBSCRIBE_SECRET_PARAM"}) {
             if (System.getenv(param) != null) {
                 console.println("warning: " + param + " is set: the functions will try to read it from AWS SSM;"
                         + " locally, unset it and use " + param.replace("_PARAM", "") + " instead");

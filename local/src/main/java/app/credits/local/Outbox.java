@@ -3,7 +3,6 @@ package app.credits.local;
 import app.credits.lowcredit.EmailSender;
 import app.credits.lowcredit.LowCreditEmail;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -49,12 +48,13 @@ public final class Outbox implements EmailSender {
         String messageId = "local-" + UUID.randomUUID();
         ObjectNode line = ApiGatewayEvents.JSON.createObjectNode();
         line.put("messageId", messageId);
-        ArrayNode to = line.putArray("to");
-        email.to().forEach(to::add);
+        line.putArray("to").add(email.to());
         line.put("from", email.from());
         line.put("subject", email.subject());
         line.put("text", email.text());
         line.put("html", email.html());
+        ObjectNode headers = line.putObject("headers");
+        email.headers().forEach(headers::put);
         line.put("sentAt", app.credits.ledger.Times.format(clock.instant()));
         if (file == null) {
             inMemory.add(line);

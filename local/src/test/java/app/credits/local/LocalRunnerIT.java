@@ -86,6 +86,19 @@ class LocalRunnerIT {
             assertEquals(1, emails.size(), emails.toString());
             assertEquals("billing@e2e.example", emails.get(0).path("to").get(0).asText());
             assertTrue(emails.get(0).path("subject").asText().toLowerCase().contains("credit"), emails.toString());
+            // AND its one-click unsubscribe is served by the runner: following the link asks, the POST unsubscribes
+            String listUnsubscribe = emails.get(0).path("headers").path("List-Unsubscribe").asText();
+            String link = listUnsubscribe.substring(1, listUnsubscribe.length() - 1);
+            assertTrue(link.startsWith("http://127.0.0.1:" + port + "/unsubscribe?token=v1."), emails.toString());
+            assertEquals("List-Unsubscribe=One-Click", emails.get(0).path("headers").path("List-Unsubscribe-Post").asText());
+            HttpResponse<String> confirm = runner.browser("GET", link, null);
+            assertEquals(200, confirm.statusCode(), confirm.body());
+            assertTrue(confirm.body().contains("billing@e2e.example"), confirm.body());
+            HttpResponse<String> unsubscribed = runner.browser("POST", link, "List-Unsubscribe=One-Click");
+            assertEquals(200, unsubscribed.statusCode(), unsubscribed.body());
+            HttpResponse<String> forged = runner.browser("POST", link + "x", "List-Unsubscribe=One-Click");
+            assertEquals(400, forged.statusCode(), forged.body());
+            assertEquals("invalid_token", RunnerProcess.JSON.readTree(forged.body()).path("error").path("code").asText());
             // AND an unknown route and a missing token get the contract's error shape
             assertEquals("not_found", runner.call(404, "GET", "/nowhere", admin, null).path("error").path("type").asText());
             assertEquals("authentication", runner.call(401, "GET", "/orgs/" + ORG + "/balance", null, null)

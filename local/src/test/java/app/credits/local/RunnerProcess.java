@@ -1,5 +1,6 @@
 package app.credits.local;
 
+import app.credits.testkit.local.RunnerApi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -83,16 +84,7 @@ final class RunnerProcess implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new RunnerApi("http://127.0.0.1:" + port).send(method, path, token, body);
     }
 
     /** A browser-like request to an absolute URL (no redirects followed). */

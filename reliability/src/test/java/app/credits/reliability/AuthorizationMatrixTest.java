@@ -13,6 +13,7 @@ import app.credits.ledger.testing.TestDynamo;
 import app.credits.reliability.support.Handlers;
 import app.credits.reliability.support.Requests;
 import app.credits.testkit.stripe.StripeStandIn;
+import app.credits.reliability.support.StripeEvents;
 import app.credits.reliability.support.Tally;
 import app.credits.testkit.template.SamTemplate;
 import app.credits.testkit.template.SamTemplate.HttpRoute;
@@ -39,11 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The authorization matrix of the whole API: every route template.yaml deploys × every role × (own org, another
- * org), plus no claims and unusable claims, sent through the real handlers. The expected roles are API.md's roles
+ * org), plus no claims and unusable claims, sent through the real handlers. The expected roles are docs/api.md's roles
  * table, held here as data keyed by route: a route deployed without a row here fails.
  */
 class AuthorizationMatrixTest {
-    /** API.md, "Roles" and each route's heading. An empty set: the route is open (no JWT; it authenticates itself). */
+    /** docs/api.md, "Roles" and each route's heading. An empty set: the route is open (no JWT; it authenticates itself). */
     static final Map<String, Set<Role>> EXPECTED = Map.ofEntries(
             Map.entry("GET /orgs/{orgId}/balance", EnumSet.of(ADMIN, SERVICE, STAFF)),
             Map.entry("GET /orgs/{orgId}/logs", EnumSet.of(ADMIN, STAFF)),
@@ -59,7 +60,9 @@ class AuthorizationMatrixTest {
             Map.entry("PUT /orgs/{orgId}/settings", EnumSet.of(ADMIN, STAFF)),
             Map.entry("GET /orgs/{orgId}/plan", EnumSet.of(ADMIN, STAFF)),
             Map.entry("PUT /orgs/{orgId}/plan", EnumSet.of(STAFF)),
-            Map.entry("POST /webhooks/stripe", EnumSet.noneOf(Role.class)));
+            Map.entry("POST /webhooks/stripe", EnumSet.noneOf(Role.class)),
+            Map.entry("GET /unsubscribe", EnumSet.noneOf(Role.class)),
+            Map.entry("POST /unsubscribe", EnumSet.noneOf(Role.class)));
 
     static final String OWN = "org_own";
     static final String OTHER = "org_other";
@@ -213,25 +216,26 @@ class AuthorizationMatrixTest {
     }
 
     @Test
-    void theOpenWebhookRouteIgnoresJwtClaimsAndTrustsOnlyTheSignature() {
+    void theOpenRoutesIgnoreJwtClaimsAndTrustOnlyTheirOwnCredential() {
         for (HttpRoute route : SamTemplate.ofRepository().httpRoutes()) {
             if (route.jwt()) {
                 continue;
             }
-            // GIVEN a staff token but no Stripe signature
+            // GIVEN a staff token but not the route's own credential (the Stripe signature, the unsubscribe token)
             Requests.Context context = new Requests.Context(world.ledger(), OWN, "staff_user", "w" + unique.incrementAndGet(),
                     CLOCK.instant());
-            Events unsigned = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("staff_user", OWN, STAFF))
-                    .header("stripe-signature", "");
+            Events built = Requests.recipe(route).build(context, Events.http(route.routeKey()).claims("staff_user", OWN, STAFF));
+            Events unsigned = route.routeKey().equals(StripeEvents.ROUTE) ? built.header("stripe-signature", "")
+                    : built.query("token", "");
             TableSnapshot before = TableSnapshot.of(world.dynamo(), world.table());
 
             // WHEN it is sent, THEN the token buys nothing: 400 and nothing written
             HttpResponse refused = functions.get(route.handlerClass()).handle(unsigned.build(), null);
             TALLY.add("requests");
-            assertEquals(400, refused.statusCode(), refused.body());
-            before.assertUnchanged(TableSnapshot.of(world.dynamo(), world.table()), "an unsigned webhook");
+            assertEquals(400, refused.statusCode(), route + ": " + refused.body());
+            before.assertUnchanged(TableSnapshot.of(world.dynamo(), world.table()), route + " without its credential");
 
-            // AND a signed delivery with no claims at all is accepted
+            // AND a request with its credential and no claims at all is accepted
             Requests.Context signed = new Requests.Context(world.ledger(), OWN, "", "w" + unique.incrementAndGet(), CLOCK.instant());
             HttpResponse accepted = functions.get(route.handlerClass())
                     .handle(Requests.recipe(route).build(signed, Events.http(route.routeKey()).noClaims()).build(), null);

@@ -15,7 +15,9 @@ import app.credits.lowcredit.LowCreditCheck;
 import app.credits.lowcredit.NotificationConfig;
 import app.credits.lowcredit.RunLog;
 import app.credits.lowcredit.SesEmailSender;
+import app.credits.lowcredit.UnsubscribeLinks;
 import app.credits.reliability.support.Faults;
+import app.credits.reliability.support.Requests;
 import app.credits.reliability.support.Tally;
 import app.credits.testkit.ses.SesEmulator;
 import app.credits.testkit.ses.SesFaults;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +83,9 @@ class NotifierFaultsTest {
         TALLY.add("checkRuns");
         LowCreditCheck check = new LowCreditCheck(world.ledger(), new SesEmailSender(SesEmailSender.clientFromEnvironment(
                 Environment.of(Map.of("SES_ENDPOINT", ses.endpoint(), "AWS_REGION", "us-east-1")))),
-                NotificationConfig.of("credits@example.test", "https://app.example.com/billing?org={orgId}"),
+                NotificationConfig.of("credits@example.test", "https://app.example.com/billing?org={orgId}",
+                        new UnsubscribeLinks(URI.create("https://api.example.test/unsubscribe"),
+                                Requests.UNSUBSCRIBE_TOKENS)),
                 RunLog.to(new Telemetry("low-credit-check", "Credits", logLines::add, Clock.systemUTC())));
         return check.run();
     }

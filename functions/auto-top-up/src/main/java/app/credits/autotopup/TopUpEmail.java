@@ -8,8 +8,10 @@ import app.credits.ledger.TopUpAttempt;
 import app.credits.ledger.TopUpStatus;
 import app.credits.lowcredit.LowCreditEmail;
 import app.credits.lowcredit.NotificationConfig;
+import app.credits.runtime.Html;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -18,14 +20,14 @@ import java.util.Locale;
 /**
  * The email about an automatic purchase that brought no credits, to the org's low-credit recipients: what was
  * tried, why it failed, what happens next (a retry in an hour, a pause, or the cardholder's action), and a link to
- * the Billing page. Sent through the low-credit check's SES sender (one home for email); {@link LowCreditEmail} is
- * that sender's message (from, to, subject, text, html).
+ * the Billing page. Sent through the low-credit check's SES sender (one home for email), one per recipient with
+ * its unsubscribe link; {@link LowCreditEmail} is that sender's message.
  */
 final class TopUpEmail {
     private TopUpEmail() {
     }
 
-    static LowCreditEmail compose(Account account, AutoTopUp state, TopUpAttempt attempt, NotificationConfig config) {
+    static List<LowCreditEmail> compose(Account account, AutoTopUp state, TopUpAttempt attempt, NotificationConfig config) {
         String org = account.org().value();
         String billing = config.billingPageFor(org);
         String code = attempt.failureCode().orElse("card_declined");
@@ -62,11 +64,18 @@ final class TopUpEmail {
         lines.forEach(line -> text.append(line).append("\n\n"));
         text.append("Billing page: ").append(billing).append("\n\n").append(preferences).append('\n');
         StringBuilder html = new StringBuilder("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">");
-        lines.forEach(line -> html.append("<p>").append(LowCreditEmail.escape(line)).append("</p>"));
-        html.append("<p><a href=\"").append(LowCreditEmail.escape(billing)).append("\">Open the Billing page</a></p>")
-                .append("<p style=\"color:#666;font-size:small\">").append(LowCreditEmail.escape(preferences)).append("</p>")
-                .append("</body></html>");
-        return new LowCreditEmail(config.emailFrom(), account.lowCreditRecipients(), subject, text.toString(), html.toString());
+        lines.forEach(line -> html.append("<p>").append(Html.escape(line)).append("</p>"));
+        html.append("<p><a href=\"").append(Html.escape(billing)).append("\">Open the Billing page</a></p>")
+                .append("<p style=\"color:#666;font-size:small\">").append(Html.escape(preferences));
+        // One email per recipient, each with its own one-click unsubscribe (as the low-credit emails).
+        return account.lowCreditRecipients().stream().map(to -> {
+            URI unsubscribe = config.unsubscribe().linkFor(account.org(), to);
+            String stop = "Stop these emails to " + to;
+            return new LowCreditEmail(config.emailFrom(), to, subject, text + stop + ": " + unsubscribe + "\n",
+                    html + " " + Html.escape(stop) + ": <a href=\"" + Html.escape(unsubscribe.toString())
+                            + "\">Unsubscribe</a></p></body></html>",
+                    unsubscribe);
+        }).toList();
     }
 
     private static String describe(SavedCard card) {

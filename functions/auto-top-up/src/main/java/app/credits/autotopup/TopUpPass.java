@@ -166,35 +166,37 @@ public final class TopUpPass {
         return true;
     }
 
+    /**
+     * Emails the failure to each recipient. Once anybody got it, it is sent (another try would send the others a
+     * second copy); if nobody did, it stays owed and a later run tries again. Logged by org and count, never by address.
+     */
     private boolean notify(TopUpStep.Notify step, Tally tally) {
         OrgId org = step.account().org();
         String attemptId = step.attempt().id();
-        if (step.account().lowCreditRecipients().isEmpty()) {
+        List<LowCreditEmail> perRecipient = TopUpEmail.compose(step.account(), step.state(), step.attempt(), config);
+        if (perRecipient.isEmpty()) {
             log.warn("auto top-up failed and nobody receives this org's emails", "orgId", org.value(), "attemptId", attemptId);
             return topUps.noticeSent(org, attemptId);
         }
-        LowCreditEmail email = TopUpEmail.compose(step.account(), step.state(), step.attempt(), config);
-        return switch (sender.send(email)) {
-            case EmailSender.SendResult.Sent sent -> {
-                tally.emailsSent++;
-                boolean marked = topUps.noticeSent(org, attemptId);
-                log.info("auto top-up email sent", "orgId", org.value(), "attemptId", attemptId,
-                        "failureCode", step.attempt().failureCode().orElse(null), "recipients", email.to().size(),
-                        "messageId", sent.messageId(), "marked", marked);
-                yield true;
+        int sent = 0;
+        for (LowCreditEmail email : perRecipient) {
+            switch (sender.send(email)) {
+                case EmailSender.SendResult.Sent s -> sent++;
+                case EmailSender.SendResult.Rejected rejected -> log.warn("auto top-up email rejected by SES for one recipient",
+                        "orgId", org.value(), "recipients", perRecipient.size(), "reason", rejected.reason());
+                case EmailSender.SendResult.Failed failed -> log.warn("auto top-up email failed",
+                        "orgId", org.value(), "recipients", perRecipient.size(), "reason", failed.reason());
             }
-            // Logged by org and count, never by address. The email stays owed: the next run sends it.
-            case EmailSender.SendResult.Failed failed -> {
-                tally.emailsFailed++;
-                log.warn("auto top-up email failed; sent by a later run", "orgId", org.value(), "reason", failed.reason());
-                yield false;
-            }
-            case EmailSender.SendResult.Rejected rejected -> {
-                tally.emailsFailed++;
-                log.warn("auto top-up email rejected by SES; sent by a later run", "orgId", org.value(),
-                        "recipients", email.to().size(), "reason", rejected.reason());
-                yield false;
-            }
-        };
+        }
+        tally.emailsSent += sent;
+        tally.emailsFailed += perRecipient.size() - sent;
+        if (sent == 0) {
+            return false;
+        }
+        boolean marked = topUps.noticeSent(org, attemptId);
+        log.info("auto top-up email sent", "orgId", org.value(), "attemptId", attemptId,
+                "failureCode", step.attempt().failureCode().orElse(null), "recipients", sent,
+                "recipientsMissed", perRecipient.size() - sent, "marked", marked);
+        return true;
     }
 }

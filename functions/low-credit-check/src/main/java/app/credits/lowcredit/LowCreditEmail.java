@@ -3,19 +3,38 @@ package app.credits.lowcredit;
 import app.credits.ledger.Account;
 import app.credits.ledger.AlertLevel;
 import app.credits.ledger.Credits;
+import app.credits.runtime.Html;
 
+import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** One low-credit email, ready to send: recipients, subject and the same message as plain text and HTML. */
-public record LowCreditEmail(String from, List<String> to, String subject, String text, String html) {
+/**
+ * One low-credit email to one recipient, ready to send: subject, the same message as plain text and HTML, and the
+ * recipient's own one-click unsubscribe link (in both parts and in the {@code List-Unsubscribe} headers). One
+ * email per recipient because each carries its recipient's link, and because SES refuses a whole message when it
+ * refuses one of its recipients.
+ */
+public record LowCreditEmail(String from, String to, String subject, String text, String html, URI unsubscribe) {
     public static final String BLOCKED_SUBJECT = "Your credits have run out \u2014 submissions are now blocked";
+    /** RFC 8058's body of the one-click POST, announced by the {@code List-Unsubscribe-Post} header. */
+    public static final String ONE_CLICK = "List-Unsubscribe=One-Click";
 
-    public LowCreditEmail {
-        to = List.copyOf(to);
+    /**
+     * RFC 2369's {@code List-Unsubscribe} (the https link only: we receive no mail, so there is no mailto) and RFC
+     * 8058's {@code List-Unsubscribe-Post}, which tells mail providers that a POST to that link unsubscribes with
+     * no further step.
+     */
+    public Map<String, String> headers() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("List-Unsubscribe", "<" + unsubscribe + ">");
+        headers.put("List-Unsubscribe-Post", ONE_CLICK);
+        return headers;
     }
 
-    /** The email {@code level} calls for, from the account's numbers as they are now. */
-    public static LowCreditEmail compose(Account account, AlertLevel level, NotificationConfig config) {
+    /** The emails {@code level} calls for, one per recipient, from the account's numbers as they are now. */
+    public static List<LowCreditEmail> compose(Account account, AlertLevel level, NotificationConfig config) {
         if (level == AlertLevel.NONE) {
             throw new IllegalArgumentException("no email is owed at level NONE");
         }
@@ -59,48 +78,38 @@ public record LowCreditEmail(String from, List<String> to, String subject, Strin
 
         StringBuilder html = new StringBuilder()
                 .append("<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5\">")
-                .append("<p>").append(escape(headline)).append("</p>")
+                .append("<p>").append(Html.escape(headline)).append("</p>")
                 .append("<table style=\"border-collapse:collapse\">")
                 .append(row("Organization", org))
                 .append(row("Credits left", leftLine))
                 .append(row("Invites pending", invitesLine))
                 .append("</table>");
         if (blockedNote != null) {
-            html.append("<p>").append(escape(blockedNote)).append("</p>");
+            html.append("<p>").append(Html.escape(blockedNote)).append("</p>");
         }
         if (invitesNote != null) {
-            html.append("<p>").append(escape(invitesNote)).append("</p>");
+            html.append("<p>").append(Html.escape(invitesNote)).append("</p>");
         }
-        html.append("<p><a href=\"").append(escape(billing)).append("\">Buy credits</a></p>")
-                .append("<p style=\"color:#666;font-size:small\">").append(escape(preferences)).append("</p>")
-                .append("</body></html>");
+        html.append("<p><a href=\"").append(Html.escape(billing)).append("\">Buy credits</a></p>")
+                .append("<p style=\"color:#666;font-size:small\">").append(Html.escape(preferences));
 
-        return new LowCreditEmail(config.emailFrom(), account.lowCreditRecipients(), subject, text.toString(), html.toString());
+        return account.lowCreditRecipients().stream().map(to -> {
+            URI unsubscribe = config.unsubscribe().linkFor(account.org(), to);
+            String stop = "Stop these emails to " + to;
+            return new LowCreditEmail(config.emailFrom(), to, subject,
+                    text + stop + ": " + unsubscribe + "\n",
+                    html + " " + Html.escape(stop) + ": <a href=\"" + Html.escape(unsubscribe.toString()) + "\">Unsubscribe</a></p>"
+                            + "</body></html>",
+                    unsubscribe);
+        }).toList();
     }
 
     private static String row(String label, String value) {
-        return "<tr><td style=\"padding-right:1em\">" + escape(label) + "</td><td><strong>" + escape(value)
+        return "<tr><td style=\"padding-right:1em\">" + Html.escape(label) + "</td><td><strong>" + Html.escape(value)
                 + "</strong></td></tr>";
     }
 
     private static String credits(Credits credits) {
         return credits + (credits.equals(Credits.ONE) ? " credit" : " credits");
-    }
-
-    /** Everything that comes from data goes through here before it enters the HTML part (of any email we send). */
-    public static String escape(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 16);
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '&' -> out.append("&amp;");
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

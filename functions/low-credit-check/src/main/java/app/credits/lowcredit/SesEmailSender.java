@@ -16,12 +16,16 @@ import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
 import software.amazon.awssdk.services.sesv2.model.EmailContent;
 import software.amazon.awssdk.services.sesv2.model.Message;
+import software.amazon.awssdk.services.sesv2.model.MessageHeader;
 import software.amazon.awssdk.services.sesv2.model.SendEmailResponse;
 
 import java.time.Duration;
 import java.util.Set;
 
-/** Sends through SES v2 as a simple (non-templated) message with a Text and an Html part. */
+/**
+ * Sends through SES v2 as a simple (non-templated) message to its one recipient, with a Text and an Html part and
+ * the unsubscribe headers ({@code Message.headers}: SES v2 takes custom headers on simple content since March 2024).
+ */
 public final class SesEmailSender implements EmailSender {
     /** The longest one send may take, retries included. */
     public static final Duration SEND_TIMEOUT = Duration.ofSeconds(7);
@@ -77,6 +81,9 @@ public final class SesEmailSender implements EmailSender {
                     .content(EmailContent.builder().simple(Message.builder()
                             .subject(utf8(email.subject()))
                             .body(Body.builder().text(utf8(email.text())).html(utf8(email.html())).build())
+                            .headers(email.headers().entrySet().stream()
+                                    .map(h -> MessageHeader.builder().name(h.getKey()).value(h.getValue()).build())
+                                    .toList())
                             .build()).build()));
             return new SendResult.Sent(response.messageId());
         } catch (AwsServiceException e) {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,11 +37,13 @@ class LowCreditCheckFunctionTest {
                 "SES_ENDPOINT", f.ses.endpoint().toString(),
                 "AWS_REGION", "us-east-1",
                 "EMAIL_FROM", "billing@credits.test",
-                "BILLING_PAGE_URL", "https://credits.test/billing?org={orgId}");
+                "BILLING_PAGE_URL", "https://credits.test/billing?org={orgId}",
+                "UNSUBSCRIBE_URL", "https://api.credits.test/unsubscribe",
+                "UNSUBSCRIBE_SECRET", Fixture.UNSUBSCRIBE_SECRET);
         LowCreditCheckFunction function = new LowCreditCheckFunction(Environment.of(env));
 
         // WHEN it is invoked with the sample scheduled event
-        byte[] event = Files.readAllBytes(sampleEvent());
+        byte[] event = Files.readAllBytes(Fixture.scheduledEvent());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream(event), out, null);
 
@@ -51,12 +54,15 @@ class LowCreditCheckFunctionTest {
         assertEquals(1, summary.get("emailsSent").asInt());
         assertEquals(0, summary.get("emailsFailed").asInt());
         assertEquals(1, summary.get("orgsChecked").asInt());
-        assertEquals(4, summary.size());
+        assertEquals(0, summary.get("orgsAtDailyCap").asInt());
+        assertEquals(5, summary.size());
         var email = f.ses.emails().getFirst();
         assertEquals("billing@credits.test", email.from());
         // 6 bought, 4 spent, 1 reserved: 1 left; the expiry gives the reserved credit back first, so it says 2.
         assertEquals("Credits running low: 2 left", email.subject());
         assertEquals(true, email.text().contains("https://credits.test/billing?org=" + org.value()));
+        assertEquals(true, email.text().contains("Stop these emails to owner@handler.test: https://api.credits.test/unsubscribe?token=v1."),
+                email.text());
         f.world.assertReconciles(org);
     }
 
@@ -66,24 +72,41 @@ class LowCreditCheckFunctionTest {
         LowCreditCheckFunction function = new LowCreditCheckFunction(Environment.of(Map.of(
                 "TABLE_NAME", "no-such-table",
                 "DYNAMODB_ENDPOINT", TestDynamo.endpoint().toString(),
-                "SES_ENDPOINT", f.ses.endpoint().toString())));
+                "SES_ENDPOINT", f.ses.endpoint().toString(),
+                "UNSUBSCRIBE_URL", "https://api.credits.test/unsubscribe",
+                "UNSUBSCRIBE_SECRET", Fixture.UNSUBSCRIBE_SECRET)));
 
         // WHEN it is invoked THEN it throws (after logging what it managed), instead of answering a summary
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         IllegalStateException failed = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> function.handleRequest(new ByteArrayInputStream(Files.readAllBytes(sampleEvent())), out, null));
+                () -> function.handleRequest(new ByteArrayInputStream(Files.readAllBytes(Fixture.scheduledEvent())), out, null));
         assertEquals(true, failed.getMessage().startsWith("low-credit check did not finish"), failed.getMessage());
         assertEquals(0, out.size());
         assertEquals(0, f.ses.emails().size());
     }
 
-    private static Path sampleEvent() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("events/low-credit-check/scheduled.json");
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
+    @Test
+    void withoutItsUnsubscribeSecretOrUrlTheCheckRefusesToStart() {
+        // GIVEN an environment complete but for the unsubscribe links' secret, or their URL, or with an http-less URL
+        Map<String, String> complete = Map.of(
+                "TABLE_NAME", f.world.table(),
+                "DYNAMODB_ENDPOINT", TestDynamo.endpoint().toString(),
+                "SES_ENDPOINT", f.ses.endpoint().toString(),
+                "UNSUBSCRIBE_URL", "https://api.credits.test/unsubscribe",
+                "UNSUBSCRIBE_SECRET", Fixture.UNSUBSCRIBE_SECRET);
+        for (String missing : List.of("UNSUBSCRIBE_SECRET", "UNSUBSCRIBE_URL")) {
+            Map<String, String> env = new HashMap<>(complete);
+            env.remove(missing);
+
+            // WHEN Lambda builds the function THEN init fails, naming what to set: no email goes out without a link
+            RuntimeException failed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> new LowCreditCheckFunction(Environment.of(env)));
+            assertEquals(true, failed.getMessage().contains(missing), failed.getMessage());
         }
-        throw new IllegalStateException("events/low-credit-check/scheduled.json not found");
+        Map<String, String> env = new HashMap<>(complete);
+        env.put("UNSUBSCRIBE_URL", "ftp://api.credits.test/unsubscribe?x=1");
+        RuntimeException failed = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> new LowCreditCheckFunction(Environment.of(env)));
+        assertEquals(true, failed.getMessage().contains("UNSUBSCRIBE_URL"), failed.getMessage());
     }
 }

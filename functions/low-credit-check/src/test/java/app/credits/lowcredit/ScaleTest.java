@@ -58,7 +58,7 @@ class ScaleTest {
         ReadCounter counter = new ReadCounter();
         Ledger counted = new Ledger(new DynamoLedgerStore(TestDynamo.client(counter), f.world.table()), f.clock);
         LowCreditCheck check = new LowCreditCheck(counted,
-                new SesEmailSender(Fixture.sesClient(f.ses.endpoint())), f.config, f.log);
+                new SesEmailSender(Fixture.sesClient(f.ses.endpoint())), f.config, f.log, f.clock);
         EmulatorStats stats = TestDynamo.emulator().stats();
         stats.reset();
 

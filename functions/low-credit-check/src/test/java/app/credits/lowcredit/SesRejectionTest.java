@@ -61,7 +61,7 @@ class SesRejectionTest {
         JsonNode summary = runTheScheduledHandler(sesAnswering(SesAnswer.REJECT_MESSAGE));
 
         // THEN both orgs after the rejections got their email, and the six refused ones stay owed for the next run
-        assertEquals(Json.read("{\"invitesExpired\":0,\"emailsSent\":2,\"emailsFailed\":6,\"orgsChecked\":8}"), summary);
+        assertEquals(Json.read("{\"invitesExpired\":0,\"emailsSent\":2,\"emailsFailed\":6,\"orgsChecked\":8,\"orgsAtDailyCap\":0}"), summary);
         for (OrgId org : fine) {
             assertEquals(1, f.ses.emailsTo("owner@" + org.value() + ".test").size(), org.value());
             assertEquals(AlertLevel.LOW, f.ledger.account(org).alertNotified());
@@ -92,6 +92,31 @@ class SesRejectionTest {
     }
 
     @Test
+    void oneRefusedRecipientDoesNotHoldBackTheOrgsOtherRecipients() throws Exception {
+        // GIVEN an org whose admin named three recipients, the second of which SES refuses
+        OrgId org = OrgId.of("mixed-recipients");
+        f.purchase(org, 5, "buyer@mixed.test");
+        f.setRecipients(org, "ana@mixed.test", "bad@mixed." + REFUSED_DOMAIN, "ben@mixed.test");
+        f.takeBack(org, "4");
+
+        // WHEN the check runs (SES refuses a whole message when it refuses one of its recipients)
+        JsonNode summary = runTheScheduledHandler(sesAnswering(SesAnswer.REJECT_MESSAGE));
+
+        // THEN the two others got their email, the crossing is recorded (no second copy to them next run), and
+        // the refusal is logged by org and position, not by address
+        assertEquals(Json.read("{\"invitesExpired\":0,\"emailsSent\":2,\"emailsFailed\":1,\"orgsChecked\":1,\"orgsAtDailyCap\":0}"),
+                summary);
+        assertEquals(1, f.ses.emailsTo("ana@mixed.test").size());
+        assertEquals(1, f.ses.emailsTo("ben@mixed.test").size());
+        assertEquals(AlertLevel.LOW, f.ledger.account(org).alertNotified());
+        assertFalse(f.owed(org));
+        assertTrue(logLines.stream().anyMatch(l -> l.contains("MessageRejected") && l.contains("\"recipient\":2")),
+                String.join("\n", logLines));
+        assertNoAddressIn(logLines);
+        f.world.assertReconciles(org);
+    }
+
+    @Test
     void badCredentialsAreSystemicAndStillEndTheRunEarly() throws Exception {
         // GIVEN eight orgs owing an email WHEN SES refuses the function's credentials on every call
         for (int i = 0; i < 8; i++) {
@@ -115,7 +140,7 @@ class SesRejectionTest {
 
     private JsonNode runTheScheduledHandler(SesV2Client ses) throws Exception {
         LowCreditCheckFunction function = new LowCreditCheckFunction(f.ledger, new SesEmailSender(ses), f.config,
-                new Telemetry("credits-low-credit-check", "Credits", logLines::add, Clock.systemUTC()));
+                new Telemetry("credits-low-credit-check", "Credits", logLines::add, Clock.systemUTC()), f.clock);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         function.handleRequest(new ByteArrayInputStream("{\"source\":\"aws.events\"}".getBytes(StandardCharsets.UTF_8)), out, null);
         return Json.read(out.toString(StandardCharsets.UTF_8));

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code role} claim of the verified JWT (API.md, "Roles"). */
+/** The {@code role} claim of the verified JWT (docs/api.md, "Roles"). */
 public enum Role {
     /** A team member: submissions for their own org, as themselves. */
     MEMBER,

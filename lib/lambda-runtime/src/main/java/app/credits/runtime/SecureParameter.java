@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * A Stripe secret, read once at init: from the SSM SecureString named by {@code <NAME>_PARAM} in AWS, from the
- * plain {@code <NAME>} variable locally.
+ * A secret (Stripe's, the unsubscribe links' key), read once at init: from the SSM SecureString named by
+ * {@code <NAME>_PARAM} in AWS, from the plain {@code <NAME>} variable locally.
  * <p>
  * Why the SDK's SSM client and not the "Parameters and Secrets" Lambda extension: the extension would need a
  * region-specific layer ARN in template.yaml, its own local stand-in, and a second process in the sandbox, to

@@ -34,7 +34,7 @@ public record Account(
      * and far within exact arithmetic (hundredths in a long reach 9.2 x 10^16 credits). See docs/ledger.md.
      */
     public static final Credits MAX_HELD = Credits.whole(1_000_000_000_000L);
-    /** Low-credit emails an org gets in one UTC day, whatever happens (API.md, settings). */
+    /** Low-credit emails an org gets in one UTC day, whatever happens (docs/api.md, settings). */
     public static final int MAX_ALERTS_PER_DAY = 3;
 
     /**

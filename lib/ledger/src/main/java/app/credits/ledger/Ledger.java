@@ -35,24 +35,45 @@ public final class Ledger {
     /** The contract's cap on periods in one usage answer. */
     public static final int MAX_USAGE_PERIODS = 400;
     /**
-     * How long a write keeps trying on a contended org before answering 503. The functions time out at 15 s and
-     * API Gateway at 30 s: 10 s leaves room for the DynamoDB call in flight when it runs out and for the
-     * response (see docs/PERFORMANCE.md, "A hot org").
+     * How a write keeps trying on a contended org: for at most {@code budget}, then 503 (safe to retry with the same
+     * id); after a TransactionConflict it pauses a random time up to a ceiling that doubles from {@code firstPause}
+     * to {@code longestPause} (exponential backoff with full jitter), so that a crowd spreads out instead of
+     * colliding again. See docs/PERFORMANCE.md, "A hot org", for the measurements behind the defaults.
      */
-    public static final Duration RETRY_BUDGET = Duration.ofSeconds(10);
+    public record RetryPolicy(Duration budget, Duration firstPause, Duration longestPause) {
+        /**
+         * The functions time out at 15 s and API Gateway at 30 s: a 10 s budget leaves room for the DynamoDB call in
+         * flight when it runs out and for the response.
+         */
+        public static final RetryPolicy DEFAULT = new RetryPolicy(Duration.ofSeconds(10), Duration.ofMillis(2),
+                Duration.ofMillis(200));
+
+        public RetryPolicy withBudget(Duration newBudget) {
+            return new RetryPolicy(newBudget, firstPause, longestPause);
+        }
+
+        long pauseCeilingMillis(int attempt) {
+            long ceiling = firstPause.toMillis() << Math.min(attempt - 1, 20);
+            return Math.min(longestPause.toMillis(), ceiling);
+        }
+    }
 
     private final LedgerStore store;
     private final Clock clock;
-    private final Duration retryBudget;
+    private final RetryPolicy retry;
 
     public Ledger(LedgerStore store, Clock clock) {
-        this(store, clock, RETRY_BUDGET);
+        this(store, clock, RetryPolicy.DEFAULT);
     }
 
     public Ledger(LedgerStore store, Clock clock, Duration retryBudget) {
+        this(store, clock, RetryPolicy.DEFAULT.withBudget(retryBudget));
+    }
+
+    public Ledger(LedgerStore store, Clock clock, RetryPolicy retry) {
         this.store = store;
         this.clock = clock;
-        this.retryBudget = retryBudget;
+        this.retry = retry;
     }
 
     // ---------------------------------------------------------------- reads
@@ -296,7 +317,7 @@ public final class Ledger {
      */
     <S, T> T run(String what, Supplier<S> read, BiFunction<S, Fresh, Optional<S>> refresh, Supplier<S> reread,
                  BiFunction<S, Instant, Decision<T>> decide) {
-        long deadline = System.nanoTime() + retryBudget.toNanos();
+        long deadline = System.nanoTime() + retry.budget().toNanos();
         S view = read.get();
         int stale = 0;
         int conflicted = 0;
@@ -337,14 +358,10 @@ public final class Ledger {
         }
     }
 
-    /**
-     * Exponential backoff with full jitter (2 ms doubling to a 200 ms ceiling): under heavy contention the
-     * losers spread out instead of colliding again, so commits keep flowing.
-     */
-    private static void pause(int attempt, String what) {
-        int ceilingMillis = Math.min(200, 2 << Math.min(attempt, 7));
+    /** A random pause up to the policy's ceiling for this attempt (full jitter). */
+    private void pause(int attempt, String what) {
         try {
-            Thread.sleep(ThreadLocalRandom.current().nextInt(ceilingMillis + 1));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(retry.pauseCeilingMillis(attempt) + 1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LedgerBusy(what + " was interrupted");

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Races that must never overdraw, double-apply or lose a movement. */
 class LedgerConcurrencyTest {
@@ -47,6 +48,41 @@ class LedgerConcurrencyTest {
         assertEquals(150, refused);
         assertEquals(Credits.ZERO, ledger.account(org).balance());
         world.assertReconciles(org);
+    }
+
+    @Test
+    void onAContendedDynamoDbAHotOrgsBurstChargesExactlyWhatItHoldsWithDuplicatedPurchasesInTheMix() throws Exception {
+        // GIVEN DynamoDB-like contention (overlapping transactions on one item are cancelled), and an org with 200
+        TestDynamo.World contended = TestDynamo.contendedWorld(Clock.systemUTC());
+        Ledger hot = contended.ledger();
+        OrgId org = OrgId.of("org_hot_contended");
+        hot.creditPurchase(new CompletedCheckout("cs_hot", org, 200, Money.of(200 * 2900, "usd"), Optional.of("pi_hot"),
+                Optional.empty()));
+
+        // WHEN 256 submissions and 5 purchases of 10 credits, each delivered 3 times, arrive at once
+        List<Callable<Object>> tasks = new ArrayList<>();
+        for (int i = 0; i < 256; i++) {
+            String id = "sub_" + i;
+            tasks.add(() -> retryWhileBusy(() -> hot.chargeSubmission(org, id, "user_1", Optional.empty())));
+        }
+        for (int p = 0; p < 5; p++) {
+            String session = "cs_more_" + p;
+            for (int copy = 0; copy < 3; copy++) {
+                tasks.add(() -> retryWhileBusy(() -> hot.creditPurchase(new CompletedCheckout(session, org, 10,
+                        Money.of(29_000, "usd"), Optional.of("pi_" + session), Optional.empty()))));
+            }
+        }
+        java.util.Collections.shuffle(tasks);
+        List<Object> outcomes = race(tasks);
+
+        // THEN exactly the credits it held and bought are charged, each purchase credited once, no overdraft
+        long charged = outcomes.stream().filter(o -> o instanceof SubmissionOutcome.Charged).count();
+        long refused = outcomes.stream().filter(o -> o instanceof SubmissionOutcome.InsufficientCredits).count();
+        assertEquals(5, outcomes.stream().filter(o -> o instanceof PaymentOutcome.Applied).count());
+        assertEquals(256, charged + refused);
+        assertEquals(Credits.whole(250 - charged), hot.account(org).creditsLeft());
+        assertTrue(charged >= 200, "the 200 held are always charged; bought ones when they arrive in time: " + charged);
+        contended.assertReconciles(org);
     }
 
     @Test

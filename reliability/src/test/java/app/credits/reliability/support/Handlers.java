@@ -8,6 +8,7 @@ import app.credits.ledger.Money;
 import app.credits.ledger.Pricing;
 import app.credits.testkit.template.SamTemplate;
 import app.credits.testkit.template.SamTemplate.HttpRoute;
+import app.credits.runtime.UnsubscribeTokens;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.ParameterizedType;
@@ -79,7 +80,8 @@ public final class Handlers {
             }
         }
         throw new AssertionError(className + " has no test constructor whose parameters the reliability tests can "
-                + "supply (Ledger, Pricing, Clock, Telemetry, the webhook secret, Optional<StripeCheckout>): extend Handlers");
+                + "supply (Ledger, Pricing, Clock, Telemetry, the webhook secret, UnsubscribeTokens, Optional<StripeCheckout>): "
+                + "extend Handlers");
     }
 
     private static Optional<Object> resolve(Type parameter, Wiring wiring) {
@@ -100,6 +102,9 @@ public final class Handlers {
         }
         if (parameter == String.class) {
             return Optional.of(StripeEvents.SECRET); // the webhook's signing secret
+        }
+        if (parameter == UnsubscribeTokens.class) {
+            return Optional.of(Requests.UNSUBSCRIBE_TOKENS);
         }
         if (parameter == StripeCheckout.class) {
             return wiring.stripe().map(s -> s);

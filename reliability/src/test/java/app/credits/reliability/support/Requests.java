@@ -6,6 +6,7 @@ import app.credits.ledger.EntryType;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.testkit.template.SamTemplate.HttpRoute;
+import app.credits.runtime.UnsubscribeTokens;
 
 import java.time.Instant;
 import java.util.Map;
@@ -26,6 +27,10 @@ public final class Requests {
         /** Adds path, query, headers and body to {@code base} (which holds the route and the claims). */
         Events build(Context c, Events base);
     }
+
+    /** The unsubscribe links' keys of this suite's deployment ({@link Handlers} hands them to the route). */
+    public static final UnsubscribeTokens UNSUBSCRIBE_TOKENS =
+            new UnsubscribeTokens("reliability-suite-unsubscribe-secret-0123456789");
 
     public static final Map<String, Recipe> VALID = Map.ofEntries(
             Map.entry("GET /orgs/{orgId}/balance", (c, e) -> e.org(c.org())),
@@ -57,7 +62,12 @@ public final class Requests {
                 String payload = app.credits.runtime.Json.write(StripeEvents.purchase(c.org(), 3).completed());
                 return e.header("stripe-signature", app.credits.testkit.stripe.WebhookSignatures.sign(payload, StripeEvents.SECRET, c.now()))
                         .body(payload);
-            }));
+            }),
+            Map.entry("GET /unsubscribe", (c, e) -> e.query("token",
+                    UNSUBSCRIBE_TOKENS.issue(OrgId.of(c.org()), "ops-" + c.unique() + "@example.com"))),
+            Map.entry("POST /unsubscribe", (c, e) -> e.query("token",
+                            UNSUBSCRIBE_TOKENS.issue(OrgId.of(c.org()), "ops-" + c.unique() + "@example.com"))
+                    .header("content-type", "application/x-www-form-urlencoded").body("List-Unsubscribe=One-Click")));
 
     private Requests() {
     }

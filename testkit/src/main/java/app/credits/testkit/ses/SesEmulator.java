@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one SES stand-in: {@code aws-ses-v2-local} (npm, pinned in {@code tools/ses-emulator}, installed by
@@ -40,9 +42,12 @@ public final class SesEmulator implements AutoCloseable {
     private final Path logFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    /** One email as the emulator stored it. */
+    /**
+     * One email as the emulator stored it; {@code headers} are the custom ones SES v2's {@code Content.Simple.Headers}
+     * carried (aws-ses-v2-local keeps them as {@code headers: [{name, value}]}), in the order sent.
+     */
     public record SentEmail(String messageId, String from, List<String> to, String subject, String text, String html,
-                            Instant at) {
+                            Map<String, String> headers, Instant at) {
     }
 
     private SesEmulator(Process process, URI endpoint, Path logFile) {
@@ -126,9 +131,11 @@ public final class SesEmulator implements AutoCloseable {
         for (JsonNode e : store.path("emails")) {
             List<String> to = new ArrayList<>();
             e.path("destination").path("to").forEach(t -> to.add(t.asText()));
+            Map<String, String> headers = new LinkedHashMap<>();
+            e.path("headers").forEach(h -> headers.put(h.path("name").asText(), h.path("value").asText()));
             emails.add(new SentEmail(e.path("messageId").asText(), e.path("from").asText(), List.copyOf(to),
                     e.path("subject").asText(), e.path("body").path("text").asText(null),
-                    e.path("body").path("html").asText(null), Instant.ofEpochSecond(e.path("at").asLong())));
+                    e.path("body").path("html").asText(null), headers, Instant.ofEpochSecond(e.path("at").asLong())));
         }
         return emails;
     }

@@ -21,7 +21,7 @@ class SamTemplateTest {
                 .flatMap(f -> f.routes().stream().map(r -> Map.entry(r.routeKey(), f.handlerClass())))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
 
-        // THEN every route of API.md is served by the handler class of its module
+        // THEN every route of docs/api.md is served by the handler class of its module
         assertEquals("app.credits.balance.BalanceFunction", handlerByRoute.get("GET /orgs/{orgId}/balance"));
         assertEquals("app.credits.submissions.SubmissionsFunction", handlerByRoute.get("POST /orgs/{orgId}/submissions"));
         for (String route : List.of("POST /orgs/{orgId}/invites", "GET /orgs/{orgId}/invites", "DELETE /orgs/{orgId}/invites/{inviteId}")) {
@@ -34,11 +34,14 @@ class SamTemplateTest {
         }
         assertEquals("app.credits.checkout.CheckoutFunction", handlerByRoute.get("POST /orgs/{orgId}/checkout"));
         assertEquals("app.credits.webhook.StripeWebhookFunction", handlerByRoute.get("POST /webhooks/stripe"));
-        assertEquals(15, handlerByRoute.size());
+        for (String route : List.of("GET /unsubscribe", "POST /unsubscribe")) {
+            assertEquals("app.credits.unsubscribe.UnsubscribeFunction", handlerByRoute.get(route), route);
+        }
+        assertEquals(17, handlerByRoute.size());
 
-        // AND only the Stripe webhook is outside the JWT authorizer
+        // AND only the Stripe webhook and the unsubscribe link are outside the JWT authorizer
         template.httpFunctions().forEach(f -> f.routes().forEach(r ->
-                assertEquals(!r.path().equals("/webhooks/stripe"), r.jwt(), r.routeKey())));
+                assertEquals(!List.of("/webhooks/stripe", "/unsubscribe").contains(r.path()), r.jwt(), r.routeKey())));
         // AND the API's CORS configuration is there for preflights
         assertTrue(template.cors().orElseThrow().allowHeaders().contains("Idempotency-Key"));
         // AND the scheduled check is the low-credit function

@@ -4,6 +4,7 @@ import app.credits.emulator.DynamoDbEmulator;
 import app.credits.emulator.EmulatorStats;
 import app.credits.runtime.Environment;
 import app.credits.runtime.Telemetry;
+import app.credits.runtime.UnsubscribeTokens;
 import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
 import app.credits.ledger.EntryType;
@@ -18,6 +19,7 @@ import app.credits.ledger.dynamo.DynamoLedgerStore;
 import app.credits.lowcredit.CheckSummary;
 import app.credits.lowcredit.LowCreditCheck;
 import app.credits.lowcredit.NotificationConfig;
+import app.credits.lowcredit.UnsubscribeLinks;
 import app.credits.lowcredit.RunLog;
 import app.credits.lowcredit.SesEmailSender;
 import app.credits.lowcredit.testing.ReadCounter;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,7 +60,9 @@ public final class LowCreditBench {
         try (DynamoDbEmulator emulator = DynamoDbEmulator.startInMemory(); SesEmulator ses = SesEmulator.start()) {
             SesV2Client sesClient = SesEmailSender.clientFromEnvironment(Environment.of(Map.of(
                     "SES_ENDPOINT", ses.endpoint().toString(), "AWS_REGION", "us-east-1")));
-            NotificationConfig config = NotificationConfig.of("billing@bench.test", "https://app.example.com/billing?org={orgId}");
+            NotificationConfig config = NotificationConfig.of("billing@bench.test", "https://app.example.com/billing?org={orgId}",
+                    new UnsubscribeLinks(URI.create("https://api.example.com/unsubscribe"),
+                            new UnsubscribeTokens("low-credit-bench-unsubscribe-secret-0123456789")));
             System.out.printf("low-credit check, one run; %d orgs owe an email; JDK %s, %d CPUs%n",
                     LOW_ORGS, Runtime.version(), Runtime.getRuntime().availableProcessors());
             // Warm-up (class loading, JIT) on small tables, not reported.

@@ -7,17 +7,11 @@ import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import app.credits.testkit.dynamo.EmulatorClient;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /** The benchmarks' DynamoDB: the project's emulator in this JVM, the real SDK client over HTTP, a seeded org. */
@@ -28,21 +22,16 @@ final class BenchDynamo {
     }
 
     static DynamoDbClient client(DynamoDbEmulator emulator, ExecutionInterceptor... interceptors) {
-        return DynamoDbClient.builder()
-                .endpointOverride(emulator.endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .executionInterceptors(List.of(interceptors)).build())
-                .build();
+        return EmulatorClient.create(emulator.endpoint(), interceptors);
     }
 
     static Ledger ledger(DynamoDbClient dynamo, String table) {
+        return ledger(dynamo, table, Ledger.RetryPolicy.DEFAULT);
+    }
+
+    static Ledger ledger(DynamoDbClient dynamo, String table, Ledger.RetryPolicy retry) {
         CreditsTable.createIfMissing(dynamo, table);
-        return new Ledger(new DynamoLedgerStore(dynamo, table), Clock.systemUTC());
+        return new Ledger(new DynamoLedgerStore(dynamo, table), Clock.systemUTC(), retry);
     }
 
     /** Buys {@code credits} for {@code org} (a purchase through the ledger, as the webhook would credit it). */

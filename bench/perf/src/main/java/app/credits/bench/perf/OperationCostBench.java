@@ -8,6 +8,7 @@ import app.credits.runtime.Environment;
 import app.credits.http.HttpFunction;
 import app.credits.http.HttpResponse;
 import app.credits.runtime.Telemetry;
+import app.credits.runtime.UnsubscribeTokens;
 import app.credits.invites.InvitesFunction;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
@@ -15,10 +16,12 @@ import app.credits.ledger.Reconciliation;
 import app.credits.lowcredit.EmailSender;
 import app.credits.lowcredit.LowCreditCheckFunction;
 import app.credits.lowcredit.NotificationConfig;
+import app.credits.lowcredit.UnsubscribeLinks;
 import app.credits.submissions.SubmissionsFunction;
 import app.credits.webhook.StripeWebhookFunction;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.net.URI;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -31,12 +34,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -46,9 +46,9 @@ import java.util.stream.Collectors;
  * What every API operation costs in DynamoDB: each route driven through its real handler (the same classes Lambda
  * runs, built with their test constructor on a client carrying {@link CountingInterceptor}), with the requests by
  * operation counted by the SDK interceptor and the read/write capacity units computed by the emulator the
- * DynamoDB way (4 KB reads, 1 KB writes, doubled in transactions, plus index writes). Then submissions on ONE org
- * from 1, 8 and 64 concurrent callers: throughput, latency and the optimistic-concurrency retries.
- * <pre>java -cp bench/target/bench.jar app.credits.bench.perf.OperationCostBench [--seconds 8] [--repo .]</pre>
+ * DynamoDB way (4 KB reads, 1 KB writes, doubled in transactions, plus index writes). A hot org is
+ * {@link HotOrgBench}'s.
+ * <pre>java -cp bench/target/bench.jar app.credits.bench.perf.OperationCostBench [--repo .]</pre>
  */
 public final class OperationCostBench {
     private static final Telemetry MUTED = new Telemetry("bench", "Bench", line -> { }, Clock.systemUTC());
@@ -67,9 +67,6 @@ public final class OperationCostBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = ColdStartBench.options(args);
         Path repo = Path.of(opts.getOrDefault("repo", ".")).toAbsolutePath().normalize();
-        int seconds = Integer.parseInt(opts.getOrDefault("seconds", "8"));
-        List<Integer> callers = Arrays.stream(opts.getOrDefault("callers", "1,8,64").split(","))
-                .map(Integer::parseInt).toList();
 
         try (DynamoDbEmulator emulator = DynamoDbEmulator.startInMemory()) {
             CountingInterceptor counter = new CountingInterceptor();
@@ -109,7 +106,6 @@ public final class OperationCostBench {
                     + " change causes. CPU: the handler thread's CPU time for one warm request (JSON, SDK, ledger).");
 
             prices(costs);
-            contention(routes, ledger, counter, callers, seconds);
             reconcile(ledger, BenchDynamo.ACME);
         }
         System.exit(0);
@@ -216,82 +212,6 @@ public final class OperationCostBench {
         }
     }
 
-    /** Submissions on one org from N concurrent callers, each through the real handler. */
-    private static void contention(Routes routes, Ledger ledger, CountingInterceptor counter, List<Integer> levels,
-                                   int seconds) throws Exception {
-        System.out.println();
-        System.out.printf("Submissions on ONE org, N concurrent callers for %d s each, through SubmissionsFunction on "
-                + "the emulator (in this JVM, %d CPUs):%n%n", seconds, Runtime.getRuntime().availableProcessors());
-        System.out.println("| callers | charged | submissions/s | p50 ms | p99 ms | max ms | cancelled transactions "
-                + "(retries) per charge | 503 busy | DynamoDB requests per charge |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        hammer(routes, "org_hot_warmup", 8, 2, counter, ledger, false);
-        for (int n : levels) {
-            hammer(routes, "org_hot_" + n, n, seconds, counter, ledger, true);
-        }
-    }
-
-    private static void hammer(Routes routes, String org, int callers, int seconds, CountingInterceptor counter,
-                               Ledger ledger, boolean print) throws Exception {
-        OrgId hot = OrgId.of(org);
-        BenchDynamo.buy(ledger, hot, 1_000_000, "cs_" + org);
-        counter.reset();
-        ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-        AtomicInteger charged = new AtomicInteger();
-        AtomicInteger busy = new AtomicInteger();
-        AtomicInteger other = new AtomicInteger();
-        CountDownLatch start = new CountDownLatch(1);
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < callers; t++) {
-            Thread thread = Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                while (System.nanoTime() < deadline) {
-                    long t0 = System.nanoTime();
-                    int status = routes.submit(org, fresh("hot"), Optional.empty()).statusCode();
-                    latencies.add(System.nanoTime() - t0);
-                    switch (status) {
-                        case 201 -> charged.incrementAndGet();
-                        case 503 -> busy.incrementAndGet();
-                        default -> other.incrementAndGet();
-                    }
-                }
-            });
-            threads.add(thread);
-        }
-        long began = System.nanoTime();
-        start.countDown();
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        double elapsed = (System.nanoTime() - began) / 1e9;
-        reconcile(ledger, hot);
-        if (!print) {
-            return;
-        }
-        long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        int n = charged.get();
-        System.out.printf("| %d | %d | %.0f | %.1f | %.1f | %.1f | %.2f | %d | %.2f |%n", callers, n, n / elapsed,
-                percentile(sorted, 0.50), percentile(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6,
-                (double) counter.cancelledTransactions() / Math.max(1, n), busy.get(),
-                (double) counter.total() / Math.max(1, n));
-        if (other.get() > 0) {
-            System.out.printf("(%d answers were neither 201 nor 503)%n", other.get());
-        }
-    }
-
-    private static double percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int i = (int) Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1);
-        return sorted[Math.max(0, i)] / 1e6;
-    }
-
     /** Resets both counters, runs one request, reads them back. */
     private record Meter(EmulatorStats stats, CountingInterceptor counter) {
         Cost measure(String route, Supplier<HttpResponse> call) {
@@ -331,7 +251,9 @@ public final class OperationCostBench {
                 return new EmailSender.SendResult.Sent("bench-" + IDS.incrementAndGet());
             };
             this.lowCredit = new LowCreditCheckFunction(ledger, sender,
-                    NotificationConfig.of("billing@bench.example", NotificationConfig.DEFAULT_BILLING_PAGE_URL), MUTED);
+                    NotificationConfig.of("billing@bench.example", NotificationConfig.DEFAULT_BILLING_PAGE_URL,
+                            new UnsubscribeLinks(URI.create("https://api.example.com/unsubscribe"),
+                                    new UnsubscribeTokens(UnsubscribeTokens.LOCAL_SECRET))), MUTED);
             this.submission = SampleEvent.load(repo, "submissions/post-submission.json");
         }
 

@@ -46,6 +46,13 @@ final class SampleEvent {
         }
     }
 
+    /** Replaces the whole raw body (a webhook's payload, byte for byte as signed). */
+    SampleEvent rawBody(String body) {
+        event.put("body", body);
+        event.put("isBase64Encoded", false);
+        return this;
+    }
+
     /** Sets a path parameter and rewrites the raw path to match. */
     SampleEvent path(String name, String value) {
         ObjectNode params = (ObjectNode) event.path("pathParameters");

@@ -1,23 +1,19 @@
 package app.credits.ledger.testing;
 
+import app.credits.emulator.Contention;
 import app.credits.emulator.DynamoDbEmulator;
+import app.credits.emulator.EmulatorOptions;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Reconciliation;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import app.credits.testkit.dynamo.EmulatorClient;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestDynamo {
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static DynamoDbEmulator emulator;
+    private static DynamoDbEmulator contended;
 
     private TestDynamo() {
     }
@@ -40,21 +37,28 @@ public final class TestDynamo {
         return emulator;
     }
 
+    /**
+     * A second emulator in its DynamoDB-like contention mode: every request takes milliseconds, and a transaction
+     * that meets another one in flight on the same item is cancelled with TransactionConflict, as on DynamoDB.
+     */
+    public static synchronized DynamoDbEmulator contendedEmulator() {
+        if (contended == null) {
+            contended = DynamoDbEmulator.start(EmulatorOptions.inMemory().withContention(Contention.dynamoDbLike()));
+            Runtime.getRuntime().addShutdownHook(new Thread(contended::close));
+        }
+        return contended;
+    }
+
     public static URI endpoint() {
         return emulator().endpoint();
     }
 
     public static DynamoDbClient client(ExecutionInterceptor... interceptors) {
-        return DynamoDbClient.builder()
-                .endpointOverride(endpoint())
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .executionInterceptors(List.of(interceptors)).build())
-                .build();
+        return client(endpoint(), interceptors);
+    }
+
+    private static DynamoDbClient client(URI endpoint, ExecutionInterceptor... interceptors) {
+        return EmulatorClient.create(endpoint, interceptors);
     }
 
     /** A new, empty credits table with the production definition. */
@@ -70,6 +74,15 @@ public final class TestDynamo {
     public static World world(Clock clock) {
         DynamoDbClient dynamo = client();
         String table = newTable();
+        DynamoLedgerStore store = new DynamoLedgerStore(dynamo, table);
+        return new World(dynamo, table, store, new Ledger(store, clock));
+    }
+
+    /** A ledger on a fresh table of the {@linkplain #contendedEmulator() contended emulator}. */
+    public static World contendedWorld(Clock clock) {
+        DynamoDbClient dynamo = client(contendedEmulator().endpoint());
+        String table = "credits-contended-" + TABLES.incrementAndGet();
+        CreditsTable.createIfMissing(dynamo, table);
         DynamoLedgerStore store = new DynamoLedgerStore(dynamo, table);
         return new World(dynamo, table, store, new Ledger(store, clock));
     }
