@@ -59,6 +59,19 @@ class AutoTopUpLedgerTest {
         return assertInstanceOf(TopUpStep.Charge.class, topUps.next(org, pricing));
     }
 
+    /** A claim whose charge failed: recorded as the pass would. */
+    private TopUpStep.Charge failedClaim(OrgId org, TopUpFailure failure) {
+        TopUpStep.Charge charge = claim(org);
+        topUps.recordCharge(org, charge.attempt().id(), new ChargeOutcome.Failed(Optional.empty(), failure));
+        return charge;
+    }
+
+    /** The owed email of a failure, sent. */
+    private void sendOwedEmail(OrgId org) {
+        TopUpStep.Notify notify = assertInstanceOf(TopUpStep.Notify.class, topUps.next(org, pricing));
+        topUps.noticeSent(org, notify.attempt().id());
+    }
+
     /** Stripe confirmed the charge and its payment_intent.succeeded arrived. */
     private PaymentOutcome pay(OrgId org, TopUpAttempt attempt, String paymentIntent) {
         topUps.recordCharge(org, attempt.id(), new ChargeOutcome.Confirmed(paymentIntent));
@@ -218,9 +231,7 @@ class AutoTopUpLedgerTest {
     @Test
     void aLostCardPausesAtOnceAndAPurchaseReArmsIt() {
         OrgId org = orgWithAutoTopUp("org_lost", 2, 5);
-        TopUpStep.Charge charge = claim(org);
-        topUps.recordCharge(org, charge.attempt().id(),
-                new ChargeOutcome.Failed(Optional.empty(), new TopUpFailure.Declined("lost_card")));
+        failedClaim(org, new TopUpFailure.Declined("lost_card"));
         assertEquals(Optional.of("lost_card"), topUps.view(org).pausedReason());
 
         // WHEN the admin buys credits (a successful purchase)
@@ -228,8 +239,7 @@ class AutoTopUpLedgerTest {
 
         // THEN it is active again, and still owes the failure's email before the next claim
         assertEquals(AutoTopUpView.Status.ACTIVE, topUps.view(org).status());
-        TopUpStep.Notify notify = assertInstanceOf(TopUpStep.Notify.class, topUps.next(org, pricing));
-        topUps.noticeSent(org, notify.attempt().id());
+        sendOwedEmail(org);
         claim(org);
         world.assertReconciles(org);
     }
@@ -237,11 +247,8 @@ class AutoTopUpLedgerTest {
     @Test
     void authenticationRequiredEndsTheCrossingWithoutRetry() {
         OrgId org = orgWithAutoTopUp("org_3ds", 2, 5);
-        TopUpStep.Charge charge = claim(org);
-        topUps.recordCharge(org, charge.attempt().id(),
-                new ChargeOutcome.Failed(Optional.of("pi_3ds"), new TopUpFailure.NeedsAuthentication()));
-        TopUpStep.Notify notify = assertInstanceOf(TopUpStep.Notify.class, topUps.next(org, pricing));
-        topUps.noticeSent(org, notify.attempt().id());
+        failedClaim(org, new TopUpFailure.NeedsAuthentication());
+        sendOwedEmail(org);
         clock.advance(Duration.ofHours(2));
 
         assertInstanceOf(TopUpStep.Idle.class, topUps.next(org, pricing));
