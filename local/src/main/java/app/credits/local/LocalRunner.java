@@ -11,6 +11,8 @@ import app.credits.runtime.UnsubscribeTokens;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
+import app.credits.autotopup.AutoTopUpRunFunction;
+import app.credits.autotopup.OffSessionCharges;
 import app.credits.lowcredit.EmailSender;
 import app.credits.lowcredit.LowCreditCheckFunction;
 import app.credits.lowcredit.NotificationConfig;
@@ -37,7 +39,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +56,7 @@ public final class LocalRunner implements AutoCloseable {
     public static final String DEMO_ORG = "org_demo";
     public static final String DEMO_ADMIN = "user_admin_demo";
     static final String LOW_CREDIT_CLASS = "app.credits.lowcredit.LowCreditCheckFunction";
+    static final String AUTO_TOP_UP_CLASS = "app.credits.autotopup.AutoTopUpRunFunction";
     /** Where the functions' own JSON log lines go (their stdout in Lambda), so the console keeps one line per request. */
     static final String FUNCTIONS_LOG = "functions.log";
 
@@ -197,11 +199,17 @@ public final class LocalRunner implements AutoCloseable {
             mailbox = () -> outbox.emails();
             emailsGoTo = outbox.describe();
         }
-        // The one function not built through its no-arg constructor: it would send through SES only, and locally
-        // the emails go to the outbox (or the SES emulator) chosen above. Same class, same code path otherwise.
-        Map<String, Supplier<RequestStreamHandler>> special = Map.of(LOW_CREDIT_CLASS, () -> new LowCreditCheckFunction(
-                ledger, sender, NotificationConfig.fromEnvironment(Environment.of(env)),
-                Telemetry.fromEnvironment(Environment.of(env)).withSink(functionsOut::println)));
+        // The functions that send email are not built through their no-arg constructors: those would send through
+        // SES only, and locally the emails go to the outbox (or the SES emulator) chosen above. Same classes, same
+        // code paths otherwise (the auto top-up pass charges through the Stripe the other functions use).
+        Environment functionEnv = Environment.of(env);
+        Map<String, Supplier<RequestStreamHandler>> special = Map.of(
+                LOW_CREDIT_CLASS, () -> new LowCreditCheckFunction(ledger, sender,
+                        NotificationConfig.fromEnvironment(functionEnv),
+                        Telemetry.fromEnvironment(functionEnv).withSink(functionsOut::println)),
+                AUTO_TOP_UP_CLASS, () -> new AutoTopUpRunFunction(ledger, functionEnv.pricing(),
+                        OffSessionCharges.fromEnvironment(functionEnv), sender, NotificationConfig.fromEnvironment(functionEnv),
+                        Telemetry.fromEnvironment(functionEnv).withSink(functionsOut::println), clock));
 
         executor = Executors.newVirtualThreadPerTaskExecutor();
         functions = new FunctionHost(template, special, executor, functionsOut, System.err);
@@ -210,7 +218,8 @@ public final class LocalRunner implements AutoCloseable {
         StripeStandIn stripe = StripeStandIn.embedded(clock, url() + LocalExtras.STRIPE_API_PREFIX,
                 url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
-        LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, mailbox, ledger, Environment.of(env), stripe);
+        LocalExtras extras = new LocalExtras(jwt, Map.of("low-credit-check", this::runLowCreditCheck,
+                "auto-top-up", this::runAutoTopUp), mailbox, Environment.of(env), stripe, URI.create(url()));
         // The Billing page, its sign-in and the fault switch: new routes beside the contract's /_local extras.
         billingPage = new BillingPage(url());
         LocalServer.Extras routes = new LocalRoutes(billingPage, new LocalOidc(config.jwtSecret(), jwt, url(), clock),
@@ -294,28 +303,39 @@ public final class LocalRunner implements AutoCloseable {
         return dir;
     }
 
+    /** Every scheduled function of the template, one after the other (each says what it did, if anything). */
     private void scheduledRun() {
-        try {
-            byte[] summary = runLowCreditCheck();
-            String text = new String(summary, StandardCharsets.UTF_8);
-            if (!text.contains("\"emailsSent\":0") || !text.contains("\"invitesExpired\":0")) {
-                console.println("scheduled low-credit check: " + text);
+        for (SamTemplate.Function function : template.functions().stream().filter(SamTemplate.Function::scheduled).toList()) {
+            try {
+                String summary = new String(runScheduled(function), StandardCharsets.UTF_8);
+                if (summary.matches(".*:[1-9].*")) {
+                    console.println("scheduled " + function.logicalId() + ": " + summary);
+                }
+            } catch (Exception e) {
+                console.println("scheduled " + function.logicalId() + " failed: " + e);
             }
-        } catch (Exception e) {
-            console.println("scheduled low-credit check failed: " + e);
         }
     }
 
-    /** One run of the scheduled function with an EventBridge event; runs never overlap. */
     byte[] runLowCreditCheck() throws Exception {
-        Optional<SamTemplate.Function> function = template.scheduledFunction();
-        if (function.isEmpty()) {
-            throw new IllegalStateException("template.yaml declares no scheduled function");
-        }
+        return runScheduled(scheduled(LOW_CREDIT_CLASS));
+    }
+
+    byte[] runAutoTopUp() throws Exception {
+        return runScheduled(scheduled(AUTO_TOP_UP_CLASS));
+    }
+
+    private SamTemplate.Function scheduled(String handlerClass) {
+        return template.functions().stream().filter(f -> f.scheduled() && f.handlerClass().equals(handlerClass))
+                .findFirst().orElseThrow(() -> new IllegalStateException("template.yaml schedules no " + handlerClass));
+    }
+
+    /** One run of a scheduled function with an EventBridge event; scheduled runs never overlap. */
+    private byte[] runScheduled(SamTemplate.Function function) throws Exception {
         checkLock.lock();
         try {
-            byte[] event = ApiGatewayEvents.scheduledEvent(function.get().logicalId(), config.region(), Instant.now());
-            return functions.invoke(function.get(), event, function.get().timeoutSeconds() * 1000L);
+            byte[] event = ApiGatewayEvents.scheduledEvent(function.logicalId(), config.region(), Instant.now());
+            return functions.invoke(function, event, function.timeoutSeconds() * 1000L);
         } finally {
             checkLock.unlock();
         }
@@ -342,7 +362,8 @@ public final class LocalRunner implements AutoCloseable {
                 .append('\n');
         b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
-                .append(" from ").append(config.template()).append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,faults,oidc}\n");
+                .append(" from ").append(config.template())
+                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/auto-top-up,faults,oidc}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');
@@ -350,8 +371,8 @@ public final class LocalRunner implements AutoCloseable {
                 .append(" aws dynamodb scan --endpoint-url ").append(dynamo).append(" --table-name ")
                 .append(config.tableName()).append('\n');
         b.append("  emails      ").append(emailsGoTo).append("  (GET ").append(url).append("/_local/emails)\n");
-        b.append("  schedule    low-credit check ").append(scheduler != null ? "every minute" : "off (--no-schedule)")
-                .append("; now: curl -X POST ").append(url).append("/_local/run/low-credit-check\n");
+        b.append("  schedule    low-credit check and auto top-up ").append(scheduler != null ? "every minute" : "off (--no-schedule)")
+                .append("; now: curl -X POST ").append(url).append("/_local/run/low-credit-check (or run/auto-top-up)\n");
         b.append("  Stripe      webhook secret ").append(config.webhookSecret()).append('\n');
         b.append("              stripe listen --forward-to localhost:").append(httpServer.getAddress().getPort())
                 .append(webhookPath()).append("  (then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>)\n");
