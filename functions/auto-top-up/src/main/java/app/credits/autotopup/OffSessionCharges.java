@@ -92,7 +92,7 @@ public final class OffSessionCharges {
         } catch (CardException e) {
             Optional<String> intent = Optional.ofNullable(e.getStripeError()).map(error -> error.getPaymentIntent())
                     .map(PaymentIntent::getId);
-            return new ChargeResult.Failed(intent, failure(e.getCode(), e.getDeclineCode()));
+            return new ChargeResult.Failed(intent, TopUpFailure.ofCardError(e.getCode(), e.getDeclineCode()));
         } catch (RateLimitException | ApiConnectionException | ApiException | AuthenticationException e) {
             // AuthenticationException covers PermissionException: our key refused is an outage of ours, not a decline.
             return new ChargeResult.Unavailable(describe(e));
@@ -137,15 +137,7 @@ public final class OffSessionCharges {
     /** A found PaymentIntent that failed: why, from its last payment error. */
     private static TopUpFailure lastFailure(PaymentIntent intent) {
         var error = intent.getLastPaymentError();
-        return error == null ? failure(null, null) : failure(error.getCode(), error.getDeclineCode());
-    }
-
-    /** A card error in API.md's words: authentication wanted, else a decline named by its decline code if it has one. */
-    static TopUpFailure failure(String code, String declineCode) {
-        if ("authentication_required".equals(code)) {
-            return new TopUpFailure.NeedsAuthentication();
-        }
-        return new TopUpFailure.Declined(declineCode != null ? declineCode : code != null ? code : "card_declined");
+        return error == null ? TopUpFailure.ofCardError(null, null) : TopUpFailure.ofCardError(error.getCode(), error.getDeclineCode());
     }
 
     /** For the log: the kind of failure and Stripe's ids, never Stripe's message (it may quote the key). */

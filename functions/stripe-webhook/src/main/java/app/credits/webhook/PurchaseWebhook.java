@@ -30,6 +30,7 @@ public final class PurchaseWebhook {
     private final SaleTerms terms;
     private final Clock clock;
     private final ObjectMapper json;
+    private final AutoTopUpEvents autoTopUp;
 
     public PurchaseWebhook(Ledger ledger, String signingSecret, SaleTerms terms, Clock clock, ObjectMapper json) {
         this.ledger = ledger;
@@ -37,6 +38,7 @@ public final class PurchaseWebhook {
         this.terms = terms;
         this.clock = clock;
         this.json = json;
+        this.autoTopUp = new AutoTopUpEvents(ledger, terms, json);
     }
 
     public WebhookResult receive(String payload, Optional<String> signatureHeader) {
@@ -44,6 +46,11 @@ public final class PurchaseWebhook {
             StripeSignature.verify(payload, signatureHeader.orElse(null), signingSecret, clock);
         } catch (StripeSignature.BadSignature e) {
             return WebhookResult.rejected("bad_signature", e.getMessage());
+        }
+        // Auto top-up's events (payment_intent.*, payment_method.attached): see AutoTopUpEvents.
+        Optional<WebhookResult> topUp = autoTopUp.receive(payload);
+        if (topUp.isPresent()) {
+            return topUp.get();
         }
         StripeEvent event;
         try {
@@ -133,7 +140,7 @@ public final class PurchaseWebhook {
         };
     }
 
-    private static WebhookResult outcome(StripeEvent event, PaymentOutcome outcome, String done) {
+    static WebhookResult outcome(StripeEvent event, PaymentOutcome outcome, String done) {
         return switch (outcome) {
             case PaymentOutcome.Applied applied -> {
                 String detail = done + "; balance of " + applied.org() + " is " + applied.balance();

@@ -3,6 +3,17 @@ package app.credits.ledger;
 /** Why an automatic purchase brought no credits, in the words API.md uses for what follows from it. */
 public sealed interface TopUpFailure {
 
+    /**
+     * A card error as Stripe reports it (in an API error or a PaymentIntent's {@code last_payment_error}), in these
+     * words: authentication wanted, else a decline named by its decline code when it has one, else by its code.
+     */
+    static TopUpFailure ofCardError(String code, String declineCode) {
+        if ("authentication_required".equals(code)) {
+            return new NeedsAuthentication();
+        }
+        return new Declined(declineCode != null ? declineCode : code != null ? code : "card_declined");
+    }
+
     /** The attempt's {@code failureCode}. */
     String code();
 
