@@ -111,7 +111,10 @@ public final class TopUpPass {
         }
     }
 
-    /** The ledger's steps for one org, until it has none (or one cannot be done now: it is due again later). */
+    /**
+     * The ledger's steps for one org while one may follow (a failure's email after its charge, a claim after an
+     * email), until it has none or one cannot be done now (it is due again later).
+     */
     private void handle(OrgId org, Tally tally) {
         for (int step = 0; step < STEPS_PER_ORG; step++) {
             boolean done = switch (topUps.next(org, pricing)) {
@@ -163,7 +166,8 @@ public final class TopUpPass {
             topUps.credit(new AutomaticPayment(org, attempt.id(), succeeded.paymentIntentId(), attempt.credits(),
                     succeeded.received()));
         }
-        return true;
+        // A failure's email is the next step; after a payment, nothing is until its credits arrive.
+        return result instanceof ChargeResult.Failed;
     }
 
     /**

@@ -84,12 +84,14 @@ class OnePerCrossingTest {
         // WHEN 200 submissions arrive at once through the submissions handler, while 5 passes run over and over
         AtomicBoolean submitting = new AtomicBoolean(true);
         AtomicInteger passes = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
         List<Callable<Integer>> tasks = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String id = "sub-" + i;
             tasks.add(() -> Races.retryWhileBusy(() -> {
                 int status = w.submit(org, id);
                 if (status == 503) {
+                    busy.incrementAndGet();
                     throw new app.credits.ledger.LedgerBusy("503");
                 }
                 return status;
@@ -116,6 +118,8 @@ class OnePerCrossingTest {
         w.runPass();
 
         // THEN every submission was charged, and exactly one top-up was claimed and charged for the one crossing
+        System.out.println("[one per crossing] 200 concurrent submissions, " + passes.get() + " passes in 5 threads, "
+                + busy.get() + " submissions answered 503 and retried, " + w.automaticPayments(org).size() + " top-up");
         assertEquals(200, results.getFirst());
         assertTrue(passes.get() >= 5, "passes ran: " + passes.get());
         assertEquals(1, w.automaticPayments(org).size());
@@ -172,6 +176,8 @@ class OnePerCrossingTest {
         }
 
         // THEN two top-ups were bought this month, every credit was spent, and the third crossing waits for December
+        System.out.println("[monthly limit] " + round + " rounds of 50 concurrent submissions and 3 passes: " + charged
+                + " charged, " + w.automaticPayments(org).size() + " top-ups in the month (limit 2)");
         assertTrue(exhausted, "submissions ran out of credits");
         assertEquals(2, w.automaticPayments(org).size());
         assertEquals(150 + 200, charged);
