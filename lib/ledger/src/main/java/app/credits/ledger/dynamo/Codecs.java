@@ -13,7 +13,7 @@ import app.credits.ledger.TopUpStatus;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeConverter;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeValueType;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
-import software.amazon.awssdk.enhanced.dynamodb.DefaultAttributeConverterProvider;
+import software.amazon.awssdk.enhanced.dynamodb.AttributeConverterProvider;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 import java.math.BigDecimal;
@@ -31,13 +31,26 @@ final class Codecs {
     private Codecs() {
     }
 
-    private static final DefaultAttributeConverterProvider SDK = DefaultAttributeConverterProvider.create();
+    /**
+     * The schemas' converter provider: none. Every attribute names its converter, and the SDK's default provider
+     * would load a converter for every Java type it knows (about 100 classes, measurable at cold start).
+     */
+    static final AttributeConverterProvider EVERY_ATTRIBUTE_NAMES_ITS_OWN = new AttributeConverterProvider() {
+        @Override
+        public <T> AttributeConverter<T> converterFor(EnhancedType<T> type) {
+            throw new IllegalStateException("an attribute of type " + type + " was declared without its converter");
+        }
+    };
 
-    static final AttributeConverter<String> STRING = SDK.converterFor(EnhancedType.of(String.class));
-    static final AttributeConverter<Long> LONG = SDK.converterFor(EnhancedType.of(Long.class));
-    static final AttributeConverter<Integer> INT = SDK.converterFor(EnhancedType.of(Integer.class));
-    static final AttributeConverter<Boolean> BOOL = SDK.converterFor(EnhancedType.of(Boolean.class));
-    static final AttributeConverter<List<String>> STRINGS = SDK.converterFor(EnhancedType.listOf(String.class));
+    static final AttributeConverter<String> STRING = string(String.class, text -> text, text -> text);
+    static final AttributeConverter<Long> LONG = number(Long.class, String::valueOf, Long::valueOf);
+    static final AttributeConverter<Integer> INT = number(Integer.class, String::valueOf, Integer::valueOf);
+    static final AttributeConverter<Boolean> BOOL = new Converter<>(EnhancedType.of(Boolean.class), AttributeValueType.BOOL,
+            AttributeValue::fromBool, AttributeValue::bool);
+    /** A list of strings (recipients, buyers): DynamoDB's L of S, so that an empty list can be stored. */
+    static final AttributeConverter<List<String>> STRINGS = new Converter<>(EnhancedType.listOf(String.class),
+            AttributeValueType.L, values -> AttributeValue.fromL(values.stream().map(AttributeValue::fromS).toList()),
+            value -> value.l().stream().map(AttributeValue::s).toList());
 
     /** Credits as an exact decimal number ("12.75"), readable in a table scan, of any size the ledger holds. */
     static final AttributeConverter<Credits> CREDITS = number(Credits.class,
@@ -109,10 +122,20 @@ final class Codecs {
 
         @Override
         public T transformTo(AttributeValue input) {
-            if ((attributeValueType == AttributeValueType.N ? input.n() : input.s()) == null) {
+            if (input.type() != expected()) {
                 throw new IllegalStateException("stored " + type + " has the wrong DynamoDB type: " + input);
             }
             return from.apply(input);
+        }
+
+        private AttributeValue.Type expected() {
+            return switch (attributeValueType) {
+                case N -> AttributeValue.Type.N;
+                case S -> AttributeValue.Type.S;
+                case BOOL -> AttributeValue.Type.BOOL;
+                case L -> AttributeValue.Type.L;
+                default -> throw new IllegalStateException("no stored value is of type " + attributeValueType);
+            };
         }
     }
 }

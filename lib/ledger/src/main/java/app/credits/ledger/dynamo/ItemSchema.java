@@ -87,7 +87,8 @@ final class ItemSchema<T> {
     @SafeVarargs
     static <T> ItemSchema<T> of(Class<T> type, Function<Fields, T> build, Attr<T, ?>... attributes) {
         StaticImmutableTableSchema.Builder<T, Fields> builder =
-                StaticImmutableTableSchema.builder(type, Fields.class).newItemBuilder(Fields::new, build);
+                StaticImmutableTableSchema.builder(type, Fields.class).newItemBuilder(Fields::new, build)
+                        .attributeConverterProviders(Codecs.EVERY_ATTRIBUTE_NAMES_ITS_OWN);
         for (Attr<T, ?> attr : attributes) {
             add(builder, attr);
         }
