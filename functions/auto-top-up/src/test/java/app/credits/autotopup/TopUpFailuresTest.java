@@ -243,6 +243,29 @@ class TopUpFailuresTest {
     }
 
     @Test
+    void anAttemptResumedAfterStripeForgotItsKeyFindsItsPaymentIntentByItsMetadata() {
+        // GIVEN a charge made whose answer was lost, and no pass for a day (Stripe keeps idempotency keys 24 hours)
+        w.close();
+        w = new TopUpWorld(0, Duration.ofMillis(400));
+        OrgId org = crossedWith("org_forgotten_key", TestCards.VISA);
+        w.stripe.webhooks().delivery(Webhooks.Delivery.HELD);
+        w.stripe.faults().next(1, "POST /v1/payment_intents", Faults.timeoutAfterPerforming());
+        w.runPass();
+        w.clock.advance(Duration.ofHours(25));
+
+        // WHEN a pass resumes the attempt
+        JsonNode summary = w.runPass();
+
+        // THEN it finds the PaymentIntent among the Customer's by the attempt in its metadata: no second charge
+        assertEquals(1, summary.path("succeeded").asInt(), summary.toString());
+        assertEquals(1, paymentIntentRequests(), "no second creation");
+        assertEquals(1, w.stripe.requestCount("GET /v1/payment_intents"));
+        assertEquals(1, w.automaticPayments(org).size());
+        assertEquals(Credits.whole(24), w.account(org).creditsLeft());
+        w.world.assertReconciles(org);
+    }
+
+    @Test
     void aTimeoutAfterTheChargeIsRetriedByStripeJavaWithTheSameKeyWithinOnePass() {
         w.close();
         w = new TopUpWorld(OffSessionCharges.NETWORK_RETRIES, Duration.ofMillis(400));
