@@ -1,6 +1,17 @@
 package app.credits.autotopup;
 
+import app.credits.http.HttpResponse;
+import app.credits.http.testing.Events;
+import app.credits.http.testing.SampleEvents;
+import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
+import app.credits.ledger.Money;
+import app.credits.ledger.Pricing;
+import app.credits.ledger.TopUpStep;
+import app.credits.runtime.Json;
+import app.credits.testkit.stripe.WebhookSignatures;
+import app.credits.webhook.StripeWebhookFunction;
+import com.fasterxml.jackson.databind.JsonNode;
 import app.credits.ledger.EntryType;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.TopUpAttempt;
@@ -15,9 +26,12 @@ import com.stripe.param.PaymentIntentCreateParams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -152,6 +166,44 @@ class TopUpWebhooksTest {
         w.stripe.webhooks().deliverPending();
         assertEquals(Credits.whole(24), w.account(org).creditsLeft());
         w.world.assertReconciles(org);
+    }
+
+    @Test
+    void theStoredSamplesOfAutoTopUpsEventsApplyAsTheirReadmeSays() {
+        // GIVEN org_acme as the samples tell it: 10 credits bought, its Customer made by the checkout, and the clock at
+        // the instant that names the samples' attempt
+        OrgId acme = OrgId.of("org_acme");
+        w.clock.set(Instant.ofEpochSecond(1_795_457_000L, 123_456_000L));
+        w.ledger.creditPurchase(new CompletedCheckout("cs_test_sample", acme, 10, Money.of(20_300, "usd"),
+                Optional.of("pi_test_sample"), Optional.of("billing@acme.example")));
+        w.topUps.recordCustomer(acme, "cus_SXa9AcmeOrg0001");
+
+        // WHEN the card is attached, auto top-up is turned on below 15 (a crossing), the pass claims it
+        assertEquals("card_saved", deliverSample("payment-method-attached").path("outcome").asText());
+        w.configure(acme, "{\"enabled\":true,\"thresholdCredits\":\"15\",\"topUpCredits\":20,\"monthlyLimit\":3}");
+        TopUpStep.Charge claimed = (TopUpStep.Charge) w.topUps.next(acme, Pricing.standard());
+        assertEquals("atu_1795457000123456", claimed.attempt().id());
+
+        // AND its payment's event arrives (twice)
+        assertEquals("credited", deliverSample("payment-intent-succeeded-auto-top-up").path("outcome").asText());
+        assertEquals("duplicate", deliverSample("payment-intent-succeeded-auto-top-up").path("outcome").asText());
+
+        // THEN 20 credits, once; and the other attempt's failure, which was never claimed, is acknowledged as unknown
+        assertEquals(Credits.whole(30), w.account(acme).creditsLeft());
+        assertEquals("unprocessable", deliverSample("payment-intent-payment-failed-auto-top-up").path("outcome").asText());
+        w.world.assertReconciles(acme);
+    }
+
+    /** A sample of events/stripe-webhook/ delivered to the webhook with a fresh signature; the webhook's answer. */
+    private JsonNode deliverSample(String name) {
+        JsonNode sample = Json.read(new String(SampleEvents.read(SampleEvents.repoRoot()
+                .resolve("events/stripe-webhook/" + name + ".json")), StandardCharsets.UTF_8));
+        String payload = sample.path("body").asText();
+        HttpResponse answer = w.webhook.handle(Events.http(StripeWebhookFunction.ROUTE)
+                .header("stripe-signature", WebhookSignatures.sign(payload, TopUpWorld.WEBHOOK_SECRET, w.clock.instant()))
+                .body(payload).build(), null);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return answer.bodyJson();
     }
 
     /** A PaymentIntent made directly on the stand-in, as stripe-java sends it. */
