@@ -37,6 +37,7 @@ final class ContractData {
             new FunctionSpec("unsubscribe", "app.credits.unsubscribe.UnsubscribeFunction",
                     Set.of("GET /unsubscribe", "POST /unsubscribe")),
             new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()),
+            new FunctionSpec("stripe-reconcile", "app.credits.reconcile.StripeReconcileFunction", Set.of()),
             // Two handlers of one jar: the routes, and the scheduled pass.
             new FunctionSpec("auto-top-up", "app.credits.autotopup.AutoTopUpFunction",
                     Set.of("GET /orgs/{orgId}/auto-top-up", "PUT /orgs/{orgId}/auto-top-up",
@@ -94,6 +95,7 @@ final class ContractData {
             Map.entry("EmailFrom", ""),
             Map.entry("BillingPageClientId", ""),
             Map.entry("LowCreditCheckRate", "rate(15 minutes)"),
+            Map.entry("StripeReconcileRate", "rate(1 hour)"),
             Map.entry("TableName", "credits"),
             Map.entry("AlarmEmail", ""));
 }

@@ -162,8 +162,10 @@ class TemplateContractTest {
                 template.environmentVariable(id, "UNSUBSCRIBE_SECRET").isMissingNode(), id + ": plain UNSUBSCRIBE_SECRET"));
         String checkout = functionIdOf("checkout");
         String webhook = functionIdOf("stripe-webhook");
-        assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
-                template.environmentVariable(checkout, "STRIPE_API_KEY_PARAM"), Map.class));
+        for (String keyHolder : List.of(checkout, functionIdOf("stripe-reconcile"))) {
+            assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
+                    template.environmentVariable(keyHolder, "STRIPE_API_KEY_PARAM"), Map.class), keyHolder);
+        }
         assertEquals(Map.of("Ref", "StripeWebhookSecretParameterName"), CloudFormationYaml.JSON.convertValue(
                 template.environmentVariable(webhook, "STRIPE_WEBHOOK_SECRET_PARAM"), Map.class));
         // The unsubscribe links: signed by the check, verified by the route, with the one secret from SSM.
@@ -213,7 +215,9 @@ class TemplateContractTest {
             readersBySecret.computeIfAbsent(named.getFirst(), k -> new TreeSet<>()).add(id);
         }));
         assertEquals(Map.of(
-                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout"), AUTO_TOP_UP_PASS),
+                // The reconciliation and the auto top-up pass read the API key, as the checkout does.
+                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout"), functionIdOf("stripe-reconcile"),
+                        AUTO_TOP_UP_PASS),
                 "StripeWebhookSecretParameterName", Set.of(functionIdOf("stripe-webhook")),
                 "UnsubscribeSecretParameterName", Set.of(functionIdOf("low-credit-check"), functionIdOf("unsubscribe"),
                         AUTO_TOP_UP_PASS)),
@@ -279,12 +283,27 @@ class TemplateContractTest {
 
     @Test
     void lowCreditCheckRunsOnTheScheduleWithRetriesADeadLetterQueueAndAlarms() {
-        assertScheduledWithADeadLetterQueueAndAlarms(functionIdOf("low-credit-check"), "LowCreditCheckRate");
+        assertScheduledWithRetriesADeadLetterQueueAndAlarms(functionIdOf("low-credit-check"), "LowCreditCheckRate");
+    }
+
+    @Test
+    void stripeReconciliationRunsOnItsScheduleWithRetriesADeadLetterQueueAndAlarms() {
+        String id = functionIdOf("stripe-reconcile");
+        assertScheduledWithRetriesADeadLetterQueueAndAlarms(id, "StripeReconcileRate");
+        Map<String, JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertTrue(alarms.values().stream().anyMatch(a -> "StripeEventsRecovered".equals(
+                a.path("Properties").path("MetricName").asText())
+                && a.path("Properties").path("Dimensions").toString().contains("credits-stripe-reconcile")),
+                "an alarm on recovered events (webhooks failing)");
+        assertEquals("credits-stripe-reconcile", template.environmentVariable(id, "POWERTOOLS_SERVICE_NAME").asText());
+        List<String> actions = new ArrayList<>();
+        template.policyStatements(id).forEach(st -> actions.addAll(SamTemplate.textList(st.path("Action"))));
+        assertFalse(actions.contains("dynamodb:Query") || actions.contains("dynamodb:Scan"), "no reads beyond the ledger's: " + actions);
     }
 
     @Test
     void theAutoTopUpPassRunsEveryMinuteWithADeadLetterQueueAndAlarms() {
-        assertScheduledWithADeadLetterQueueAndAlarms(AUTO_TOP_UP_PASS, "AutoTopUpRate");
+        assertScheduledWithRetriesADeadLetterQueueAndAlarms(AUTO_TOP_UP_PASS, "AutoTopUpRate");
         assertEquals("rate(1 minute)", template.root().path("Parameters").path("AutoTopUpRate").path("Default").asText(),
                 "docs/api.md: a top-up within 60 s of the crossing");
         Map<String, JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
@@ -292,7 +311,7 @@ class TemplateContractTest {
                 a.path("Properties").path("MetricName").asText())), "an alarm when Stripe stays unavailable to the pass");
     }
 
-    private static void assertScheduledWithADeadLetterQueueAndAlarms(String id, String rateParameter) {
+    private static void assertScheduledWithRetriesADeadLetterQueueAndAlarms(String id, String rateParameter) {
         List<JsonNode> schedules = template.eventsOfType(id, "Schedule", "ScheduleV2");
         assertEquals(1, schedules.size(), "one schedule");
         JsonNode schedule = schedules.getFirst().path("Properties");

@@ -26,9 +26,9 @@ import java.util.Set;
 
 /**
  * The routes only the local runner has ({@code /_local/...}, see "The local runner" and "The local runner's Stripe"
- * in docs/api.md): mint a token, run the scheduled check now, list the emails sent, serve the test kit's Stripe stand-in
- * (its API under {@code /_local/stripe}, its hosted Checkout page under {@code /_local/checkout/}), and pay for
- * credits the way a buyer on Stripe's page would.
+ * in docs/api.md): mint a token, run the scheduled check or the reconciliation with Stripe now, list the emails sent,
+ * serve the test kit's Stripe stand-in (its API under {@code /_local/stripe}, its hosted Checkout page under
+ * {@code /_local/checkout/}), and pay for credits the way a buyer on Stripe's page would.
  */
 public final class LocalExtras implements LocalServer.Extras {
     /** STRIPE_API_BASE of the functions the runner hosts. */
@@ -59,7 +59,7 @@ public final class LocalExtras implements LocalServer.Extras {
 
     /**
      * @param runs   the scheduled functions {@code POST /_local/run/<name>} runs now ({@code low-credit-check},
-     *               {@code auto-top-up})
+     *               {@code stripe-reconcile}, {@code auto-top-up})
      * @param stripe the stand-in served at {@link #STRIPE_API_PREFIX} and {@link #CHECKOUT_PAGE_PREFIX}
      * @param api    this runner's own URL: simulate-purchase orders through its checkout route
      */
@@ -87,7 +87,7 @@ public final class LocalExtras implements LocalServer.Extras {
         }
         return Optional.ofNullable(switch (method + " " + path) {
             case "POST /_local/token" -> token(body);
-            case "POST /_local/run/low-credit-check", "POST /_local/run/auto-top-up" -> {
+            case "POST /_local/run/low-credit-check", "POST /_local/run/stripe-reconcile", "POST /_local/run/auto-top-up" -> {
                 byte[] summary = runs.get(path.substring("/_local/run/".length())).runNow();
                 yield new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary);
             }

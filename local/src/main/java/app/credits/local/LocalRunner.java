@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +57,7 @@ public final class LocalRunner implements AutoCloseable {
     public static final String DEMO_ORG = "org_demo";
     public static final String DEMO_ADMIN = "user_admin_demo";
     static final String LOW_CREDIT_CLASS = "app.credits.lowcredit.LowCreditCheckFunction";
+    static final String STRIPE_RECONCILE_CLASS = "app.credits.reconcile.StripeReconcileFunction";
     static final String AUTO_TOP_UP_CLASS = "app.credits.autotopup.AutoTopUpRunFunction";
     /** Where the functions' own JSON log lines go (their stdout in Lambda), so the console keeps one line per request. */
     static final String FUNCTIONS_LOG = "functions.log";
@@ -219,7 +221,8 @@ public final class LocalRunner implements AutoCloseable {
                 url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
         LocalExtras extras = new LocalExtras(jwt, Map.of("low-credit-check", this::runLowCreditCheck,
-                "auto-top-up", this::runAutoTopUp), mailbox, Environment.of(env), stripe, URI.create(url()));
+                "stripe-reconcile", this::runStripeReconcile, "auto-top-up", this::runAutoTopUp), mailbox,
+                Environment.of(env), stripe, URI.create(url()));
         // The Billing page, its sign-in and the fault switch: new routes beside the contract's /_local extras.
         billingPage = new BillingPage(url());
         LocalServer.Extras routes = new LocalRoutes(billingPage, new LocalOidc(config.jwtSecret(), jwt, url(), clock),
@@ -228,7 +231,7 @@ public final class LocalRunner implements AutoCloseable {
                 executor);
         server.start();
 
-        if (config.schedule() && template.scheduledFunction().isPresent()) {
+        if (config.schedule() && template.functions().stream().anyMatch(SamTemplate.Function::scheduled)) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "credits-local-schedule");
                 t.setDaemon(true);
@@ -252,6 +255,10 @@ public final class LocalRunner implements AutoCloseable {
         if (config.env("BILLING_PAGE_URL").isEmpty()) {
             // The low-credit emails link to the Billing page this runner serves, as they do to CloudFront's in AWS.
             env.put("BILLING_PAGE_URL", url() + BillingPage.PATH + "?org={orgId}");
+        }
+        if (config.env("STRIPE_RECONCILE_SETTLE_SECONDS").isEmpty()) {
+            // Nothing is in flight locally: a run applies every event at once (deployed, the last 5 minutes wait).
+            env.put("STRIPE_RECONCILE_SETTLE_SECONDS", "0");
         }
         if (config.env("STRIPE_API_KEY").isEmpty() && config.env("STRIPE_API_KEY_PARAM").isEmpty()) {
             // No Stripe account configured: the functions talk to the Stripe stand-in the runner serves.
@@ -303,22 +310,32 @@ public final class LocalRunner implements AutoCloseable {
         return dir;
     }
 
-    /** Every scheduled function of the template, one after the other (each says what it did, if anything). */
+    /**
+     * The low-credit check and the auto top-up pass, one after the other, every minute (each says what it did, if
+     * anything); the reconciliation with Stripe runs on demand only.
+     */
     private void scheduledRun() {
-        for (SamTemplate.Function function : template.functions().stream().filter(SamTemplate.Function::scheduled).toList()) {
+        for (String handlerClass : List.of(LOW_CREDIT_CLASS, AUTO_TOP_UP_CLASS)) {
             try {
+                SamTemplate.Function function = scheduled(handlerClass);
                 String summary = new String(runScheduled(function), StandardCharsets.UTF_8);
                 if (summary.matches(".*:[1-9].*")) {
                     console.println("scheduled " + function.logicalId() + ": " + summary);
                 }
             } catch (Exception e) {
-                console.println("scheduled " + function.logicalId() + " failed: " + e);
+                console.println("scheduled " + handlerClass + " failed: " + e);
             }
         }
     }
 
+    /** One run of the scheduled low-credit check with an EventBridge event; scheduled runs never overlap. */
     byte[] runLowCreditCheck() throws Exception {
         return runScheduled(scheduled(LOW_CREDIT_CLASS));
+    }
+
+    /** One run of the reconciliation with Stripe (on demand only: {@code POST /_local/run/stripe-reconcile}). */
+    byte[] runStripeReconcile() throws Exception {
+        return runScheduled(scheduled(STRIPE_RECONCILE_CLASS));
     }
 
     byte[] runAutoTopUp() throws Exception {
@@ -363,7 +380,8 @@ public final class LocalRunner implements AutoCloseable {
         b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
                 .append(" from ").append(config.template())
-                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/auto-top-up,faults,oidc}\n");
+                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/stripe-reconcile,"
+                        + "run/auto-top-up,faults,oidc}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');
@@ -374,6 +392,7 @@ public final class LocalRunner implements AutoCloseable {
         b.append("  schedule    low-credit check and auto top-up ").append(scheduler != null ? "every minute" : "off (--no-schedule)")
                 .append("; now: curl -X POST ").append(url).append("/_local/run/low-credit-check (or run/auto-top-up)\n");
         b.append("  Stripe      webhook secret ").append(config.webhookSecret()).append('\n');
+        b.append("              reconcile with Stripe now: curl -X POST ").append(url).append("/_local/run/stripe-reconcile\n");
         b.append("              stripe listen --forward-to localhost:").append(httpServer.getAddress().getPort())
                 .append(webhookPath()).append("  (then restart with STRIPE_WEBHOOK_SECRET=<the whsec_ it prints>)\n");
         b.append("              checkout via ").append(config.env("STRIPE_API_KEY").isPresent()

@@ -146,7 +146,7 @@ class LocalRunnerIT {
     }
 
     @Test
-    void aSimulatedPurchaseSavesTheOrgsCardForLaterAndCanLeaveItsWebhookUndelivered() throws Exception {
+    void aSimulatedPurchaseSavesTheOrgsCardForLaterAndAnUndeliveredOneIsCreditedByTheReconciliationWithStripe() throws Exception {
         Map<String, String> env = RunnerProcess.env("PORT", RunnerProcess.freePort(), "DYNAMODB_PORT", RunnerProcess.freePort());
         try (RunnerProcess runner = RunnerProcess.start(RunnerProcess.REPO, temp, "stripe", env, "--in-memory", "--no-schedule")) {
             runner.awaitFirstAnswer(STARTUP);
@@ -191,6 +191,16 @@ class LocalRunnerIT {
             // AND a card that is not one of Stripe's test cards is refused
             assertEquals("invalid_request", runner.call(400, "POST", "/_local/simulate-purchase", null,
                     "{\"orgId\":\"" + ORG + "\",\"credits\":1,\"saveCard\":\"pm_nope\"}").path("error").path("type").asText());
+
+            // WHEN the reconciliation with Stripe runs now, twice
+            JsonNode run = runner.call(200, "POST", "/_local/run/stripe-reconcile", null, "");
+            JsonNode second = runner.call(200, "POST", "/_local/run/stripe-reconcile", null, "");
+
+            // THEN the first run credits the purchase whose webhook was lost, and the second finds nothing more to do
+            assertEquals(1, run.path("recovered").asInt(), run.toString());
+            assertTrue(run.path("complete").asBoolean(), run.toString());
+            assertEquals(0, second.path("recovered").asInt(), second.toString());
+            assertEquals("9", runner.call(200, "GET", "/orgs/" + ORG + "/balance", admin, null).path("balance").asText());
         }
     }
 

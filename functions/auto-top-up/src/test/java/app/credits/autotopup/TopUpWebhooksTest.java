@@ -179,7 +179,7 @@ class TopUpWebhooksTest {
         w.topUps.recordCustomer(acme, "cus_SXa9AcmeOrg0001");
 
         // WHEN the card is attached, auto top-up is turned on below 15 (a crossing), the pass claims it
-        assertEquals("card_saved", deliverSample("payment-method-attached").path("outcome").asText());
+        assertEquals("recorded", deliverSample("payment-method-attached").path("outcome").asText());
         w.configure(acme, "{\"enabled\":true,\"thresholdCredits\":\"15\",\"topUpCredits\":20,\"monthlyLimit\":3}");
         TopUpStep.Charge claimed = (TopUpStep.Charge) w.topUps.next(acme, Pricing.standard());
         assertEquals("atu_1795457000123456", claimed.attempt().id());

@@ -12,6 +12,7 @@ import app.credits.http.Route;
 import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
 import app.credits.runtime.SecureParameter;
+import app.credits.stripe.SaleTerms;
 
 import java.time.Clock;
 import java.util.LinkedHashMap;

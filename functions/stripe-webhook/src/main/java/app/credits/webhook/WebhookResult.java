@@ -1,6 +1,8 @@
 package app.credits.webhook;
 
 import app.credits.ledger.Credits;
+import app.credits.stripe.EventResult;
+import app.credits.stripe.EventResult.Outcome;
 
 /**
  * What the webhook did with one delivery, and so what Stripe hears: 2xx stops its retries, 400 and 5xx do not.
@@ -11,41 +13,21 @@ import app.credits.ledger.Credits;
  */
 public record WebhookResult(int status, String eventId, String eventType, String outcome, String detail, boolean loud,
                             Credits creditsPurchased) {
-    public static final String SALE_MISMATCH = "sale_mismatch";
-
-    /** Done (or nothing to do): 200. */
-    public static WebhookResult acknowledged(StripeEvent event, String outcome, String detail) {
-        return new WebhookResult(200, event.eventId(), event.type(), outcome, detail, false, Credits.ZERO);
-    }
-
-    /** A purchase newly credited. */
-    public static WebhookResult credited(StripeEvent event, Credits credits, String detail) {
-        return new WebhookResult(200, event.eventId(), event.type(), "credited", detail, false, credits);
-    }
+    public static final String SALE_MISMATCH = Outcome.SALE_MISMATCH.wireName();
 
     /**
-     * The event is genuine but can never succeed (bad metadata, a conflicting session): 200 so that Stripe does
-     * not retry it for three days, logged at ERROR with the event id so that someone fixes it by hand.
+     * An applied event: 200, even when it can never be applied (a sale mismatch, bad metadata), since retries cannot
+     * change that and Stripe would retry for three days; those are loud instead. 503 when the ledger or DynamoDB
+     * could not answer now: Stripe retries with backoff.
      */
-    public static WebhookResult unprocessable(StripeEvent event, String detail) {
-        return new WebhookResult(200, event.eventId(), event.type(), "unprocessable", detail, true, Credits.ZERO);
-    }
-
-    /**
-     * A paid session that is not one of our sales (see {@link SaleCheck}): 200 and nothing credited, since retries
-     * cannot change it, but loud: someone made a paid session on our Stripe account that the checkout did not.
-     */
-    public static WebhookResult saleMismatch(StripeEvent event, String detail) {
-        return new WebhookResult(200, event.eventId(), event.type(), SALE_MISMATCH, detail, true, Credits.ZERO);
+    public static WebhookResult of(EventResult result) {
+        return new WebhookResult(result.outcome() == Outcome.RETRY_LATER ? 503 : 200, result.eventId(),
+                result.eventType(), result.outcome().wireName(), result.detail(), result.outcome().loud(),
+                result.creditsPurchased());
     }
 
     /** Bad or missing signature, stale timestamp, malformed payload: 400 and nothing written. */
     public static WebhookResult rejected(String outcome, String detail) {
         return new WebhookResult(400, "", "", outcome, detail, false, Credits.ZERO);
-    }
-
-    /** The ledger or DynamoDB could not answer now: 503, Stripe retries with backoff. */
-    public static WebhookResult retryLater(StripeEvent event, String detail) {
-        return new WebhookResult(503, event.eventId(), event.type(), "retry_later", detail, false, Credits.ZERO);
     }
 }

@@ -217,6 +217,57 @@ class PurchaseWebhookTest {
         world.assertReconciles(ACME);
     }
 
+    @Test
+    void refundThatFailsGivesItsCreditsBackOnce() {
+        // GIVEN 10 credits bought and 3 of them refunded (6090 of 20300 cents)
+        stripe.deliverFixture("checkout-session-completed");
+        stripe.deliverFixture("charge-refunded");
+        assertEquals(Credits.whole(7), ledger.account(ACME).balance());
+
+        // WHEN the bank cannot send the refund (an expired card), and Stripe says so twice
+        assertAccepted(stripe.deliverFixture("charge-refund-updated-failed"), "applied");
+        assertAccepted(stripe.deliverFixture("charge-refund-updated-failed"), "duplicate");
+        // AND the charge.refunded event arrives again late
+        assertAccepted(stripe.deliverFixture("charge-refunded"), "duplicate");
+
+        // THEN the 3 credits are back once, as a positive refund entry, and count as purchased again
+        Account account = ledger.account(ACME);
+        assertEquals(Credits.whole(10), account.balance());
+        assertEquals(Credits.whole(10), account.lifetimePurchased());
+        LogEntry back = ledger.fullLog(ACME).getFirst();
+        assertEquals(EntryType.REFUND, back.type());
+        assertEquals(Credits.whole(3), back.credits());
+        world.assertReconciles(ACME);
+    }
+
+    @Test
+    void refundThatFailedBeforeAnythingElseArrivedTakesNothing() {
+        // GIVEN Stripe delivers the failure first, then the refund, then the purchase
+        assertAccepted(stripe.deliverFixture("charge-refund-updated-failed"), "recorded_for_later");
+        assertAccepted(stripe.deliverFixture("charge-refunded"), "recorded_for_later");
+
+        // WHEN the purchase arrives THEN it is credited whole: the refund never reached the buyer
+        assertAccepted(stripe.deliverFixture("checkout-session-completed"), "credited");
+        assertEquals(Credits.whole(10), ledger.account(ACME).balance());
+        assertEquals(1, ledger.fullLog(ACME).size());
+        world.assertReconciles(ACME);
+    }
+
+    @ParameterizedTest(name = "status {0}")
+    @ValueSource(strings = {"reversed", ""})
+    void refundUpdateWithAnUnknownStatusIsAcknowledgedLoudlyAndChangesNothing(String status) {
+        // GIVEN a purchase WHEN a refund update carries a status Stripe does not document
+        stripe.deliverFixture("checkout-session-completed");
+        ObjectNode event = StripeDeliveries.stripeEvent("charge-refund-updated-failed");
+        session(event).put("status", status);
+
+        // THEN it is acknowledged, logged at ERROR, and the credits stay
+        assertAccepted(stripe.deliver(event), "unprocessable");
+        assertErrorLoggedFor(event.path("id").asText());
+        assertEquals(Credits.whole(10), ledger.account(ACME).balance());
+        world.assertReconciles(ACME);
+    }
+
     // ------------------------------------------------------------------ disputes
 
     @Test

@@ -7,6 +7,7 @@ import app.credits.ledger.testing.MutableClock;
 import app.credits.ledger.testing.TestDynamo;
 import app.credits.runtime.Json;
 import app.credits.runtime.Telemetry;
+import app.credits.stripe.SaleTerms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;

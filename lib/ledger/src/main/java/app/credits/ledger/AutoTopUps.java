@@ -102,12 +102,6 @@ public final class AutoTopUps {
         return Optional.of(run("card of " + org.get(), () -> store.readTopUp(org.get(), TopUpReads.state()), save::decide));
     }
 
-    /** After a successful purchase: true if it re-armed a paused auto top-up. */
-    public boolean rearm(OrgId org) {
-        RearmAutoTopUp rearm = new RearmAutoTopUp(org);
-        return run("re-arm of " + org, () -> store.readTopUp(org, TopUpReads.state()), rearm::decide);
-    }
-
     // ---------------------------------------------------------------- plumbing
 
     /** The state, and the attempt it names (owed an email, or in flight) read with it in a second round trip. */

@@ -2,6 +2,7 @@ package app.credits.ledger;
 
 import app.credits.ledger.LedgerStore.Reads;
 import app.credits.ledger.LedgerStore.Snapshot;
+import app.credits.ledger.LedgerStore.TopUpSnapshot;
 
 import java.time.Instant;
 
@@ -13,6 +14,22 @@ public record CreditPurchase(CompletedCheckout checkout) {
 
     public Reads reads() {
         return Reads.accountOnly().purchase(checkout.checkoutSessionId()).payment(checkout.paymentIntentId());
+    }
+
+    /**
+     * As {@link #decide(Snapshot, Instant)}, with the org's auto top-up state: a successful purchase re-arms a paused
+     * auto top-up (docs/api.md), in the same transaction.
+     */
+    public Decision<PaymentOutcome> decide(TopUpSnapshot view, Instant now) {
+        Decision<PaymentOutcome> decision = decide(view.snapshot(), now);
+        if (!(decision instanceof Decision.Write<PaymentOutcome> write) || !view.state().isPaused()) {
+            return decision;
+        }
+        AutoTopUp rearmed = view.state().rearmedByPurchase().nextVersion();
+        if (write.changes().account().filter(AccountChange::crossesIntoTopUp).isPresent()) {
+            rearmed = rearmed.armedAtOnce();
+        }
+        return Decision.write(write.changes().writingTopUp(rearmed), write.whenCommitted());
     }
 
     public Decision<PaymentOutcome> decide(Snapshot snap, Instant now) {

@@ -253,14 +253,24 @@ public final class Ledger {
     /** Credits a paid Checkout Session exactly once, with any refund or dispute that arrived before it. */
     public PaymentOutcome creditPurchase(CompletedCheckout checkout) {
         CreditPurchase purchase = new CreditPurchase(checkout);
-        return run("purchase " + checkout.checkoutSessionId() + " for " + checkout.org(),
-                () -> store.read(checkout.org(), purchase.reads()), purchase::decide);
+        // Read with the org's auto top-up state: a successful purchase re-arms a paused one in its transaction.
+        Supplier<LedgerStore.TopUpSnapshot> read =
+                () -> store.readTopUp(checkout.org(), LedgerStore.TopUpReads.state().with(purchase.reads()));
+        return run("purchase " + checkout.checkoutSessionId() + " for " + checkout.org(), read,
+                (view, fresh) -> Optional.of(view.refreshedWith(fresh)), read, purchase::decide);
     }
 
     /** {@code amountRefunded} is Stripe's cumulative figure for the charge: replays and old events add nothing. */
     public PaymentOutcome recordRefund(String paymentIntentId, String chargeId, long amountRefunded) {
         return recordPaymentFact(new RecordPaymentFact(paymentIntentId,
                 new RecordPaymentFact.Refund(chargeId, amountRefunded)));
+    }
+
+    /** One refund's amount and status: a refund that failed or was canceled gives back what it took, once. */
+    public PaymentOutcome recordRefundUpdate(String paymentIntentId, String chargeId, String refundId, long amount,
+                                             RefundStatus status) {
+        return recordPaymentFact(new RecordPaymentFact(paymentIntentId,
+                new RecordPaymentFact.RefundUpdate(chargeId, refundId, amount, status)));
     }
 
     public PaymentOutcome recordDispute(String paymentIntentId, String chargeId, String disputeId, DisputeState state) {

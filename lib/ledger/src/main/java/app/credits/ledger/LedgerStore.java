@@ -113,6 +113,11 @@ public interface LedgerStore {
         public Account account() {
             return snapshot.account();
         }
+
+        /** The org's items as a failed commit returned them (a failed auto top-up part is never complete: read again). */
+        public TopUpSnapshot refreshedWith(Fresh fresh) {
+            return new TopUpSnapshot(snapshot.refreshedWith(fresh), state, attempt, customerOwner);
+        }
     }
 
     /** One page of orgs due for the auto top-up pass, soonest first, and where the next page starts. */

@@ -59,25 +59,41 @@ public record Purchase(
         Credits held = creditsHeldByDispute;
         String charge = facts.chargeId().orElse(paymentIntentId.orElse(checkoutSessionId));
 
-        if (facts.amountRefunded() > refunded && amountPaid.amount() > 0) {
-            // Proportional to the cumulative refund, rounded down to hundredths; a full refund is exactly all.
+        long nowRefunded = facts.refundedAmount();
+        if (nowRefunded != refunded && amountPaid.amount() > 0) {
+            // Proportional to the amount refunded now, rounded down to hundredths; a full refund is exactly all.
             long target = Math.min(creditsBought().hundredths(),
-                    Math.multiplyExact(creditsBought().hundredths(), Math.min(facts.amountRefunded(), amountPaid.amount()))
+                    Math.multiplyExact(creditsBought().hundredths(), Math.min(nowRefunded, amountPaid.amount()))
                             / amountPaid.amount());
-            Credits due = Credits.ofHundredths(Math.max(0, target - refundedCredits.hundredths()));
-            Credits outstanding = creditsBought().minus(refundedCredits).minus(held);
-            Credits take = Credits.min(due, outstanding);
-            // What an open dispute already took back is refunded from the dispute's hold, not taken twice: a won
-            // dispute then gives back only what was not refunded meanwhile.
-            Credits fromHold = Credits.min(due.minus(take), held);
-            refunded = facts.amountRefunded();
-            if (take.isPositive()) {
-                movements.add(new Movement(EntryType.REFUND, take.negate(), charge,
-                        "Refund of " + Credits.ofHundredths(target) + " of " + credits + " credits (" + refunded + " "
-                                + amountPaid.currency() + " refunded)"));
+            Credits targetCredits = Credits.ofHundredths(target);
+            if (refundedCredits.isLessThan(targetCredits)) {
+                Credits due = targetCredits.minus(refundedCredits);
+                Credits outstanding = creditsBought().minus(refundedCredits).minus(held);
+                Credits take = Credits.min(due, outstanding);
+                // What an open dispute already took back is refunded from the dispute's hold, not taken twice: a won
+                // dispute then gives back only what was not refunded meanwhile.
+                Credits fromHold = Credits.min(due.minus(take), held);
+                if (take.isPositive()) {
+                    movements.add(new Movement(EntryType.REFUND, take.negate(), charge,
+                            "Refund of " + targetCredits + " of " + credits + " credits (" + nowRefunded + " "
+                                    + amountPaid.currency() + " refunded)"));
+                }
+                refundedCredits = refundedCredits.plus(take).plus(fromHold);
+                held = held.minus(fromHold);
+            } else if (targetCredits.isLessThan(refundedCredits)) {
+                // A refund failed (or was canceled): what it took comes back once. While a dispute holds the rest
+                // of the purchase, the dispute keeps these credits too; it gives them back if it is won.
+                Credits release = refundedCredits.minus(targetCredits);
+                refundedCredits = targetCredits;
+                if (state == DisputeState.OPEN || state == DisputeState.LOST) {
+                    held = held.plus(release);
+                } else {
+                    movements.add(new Movement(EntryType.REFUND, release, charge,
+                            "Refund failed: " + release + " of " + credits + " credits given back (" + nowRefunded
+                                    + " " + amountPaid.currency() + " refunded now)"));
+                }
             }
-            refundedCredits = refundedCredits.plus(take).plus(fromHold);
-            held = held.minus(fromHold);
+            refunded = nowRefunded;
         }
         DisputeState next = state.then(facts.dispute());
         String disputeRef = facts.disputeId().orElse(charge);

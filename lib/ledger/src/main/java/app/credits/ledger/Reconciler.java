@@ -98,6 +98,11 @@ final class Reconciler {
             if (purchaseEntries.getOrDefault(p.checkoutSessionId(), 0) != 1) {
                 problems.add("purchase " + p.checkoutSessionId() + " credited " + purchaseEntries.getOrDefault(p.checkoutSessionId(), 0) + " times");
             }
+            if (p.creditsRefunded().isNegative() || p.creditsHeldByDispute().isNegative()
+                    || p.creditsBought().isLessThan(p.creditsRefunded().plus(p.creditsHeldByDispute()))) {
+                problems.add("purchase " + p.checkoutSessionId() + " has " + p.creditsRefunded() + " refunded and "
+                        + p.creditsHeldByDispute() + " held by a dispute of " + p.credits() + " bought");
+            }
             refundedByPurchases = refundedByPurchases.plus(p.creditsRefunded());
             heldByDisputes = heldByDisputes.plus(p.creditsHeldByDispute());
         }

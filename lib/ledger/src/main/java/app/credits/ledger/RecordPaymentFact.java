@@ -29,6 +29,25 @@ public record RecordPaymentFact(String paymentIntentId, Fact fact) {
         }
     }
 
+    /**
+     * One refund as Stripe described it ({@code refund.created}, {@code refund.updated}, {@code refund.failed},
+     * {@code charge.refund.updated}): a refund that failed or was canceled gives back what it took.
+     */
+    public record RefundUpdate(String chargeId, String refundId, long amount, RefundStatus status) implements Fact {
+        public RefundUpdate {
+            Ids.require("charge", chargeId);
+            Ids.require("refund", refundId);
+            if (amount < 0) {
+                throw new InvalidInput("refund " + refundId + " has a negative amount");
+            }
+        }
+
+        @Override
+        public PaymentFacts applyTo(PaymentFacts known) {
+            return known.withRefundUpdate(chargeId, refundId, amount, status);
+        }
+    }
+
     public record Dispute(String chargeId, String disputeId, DisputeState state) implements Fact {
         public Dispute {
             Ids.require("charge", chargeId);

@@ -234,8 +234,9 @@ class AutoTopUpLedgerTest {
         failedClaim(org, new TopUpFailure.Declined("lost_card"));
         assertEquals(Optional.of("lost_card"), topUps.view(org).pausedReason());
 
-        // WHEN the admin buys credits (a successful purchase)
-        assertTrue(topUps.rearm(org));
+        // WHEN the admin buys a credit through Checkout (a successful purchase)
+        ledger.creditPurchase(new CompletedCheckout("cs_rearm", org, 1, Money.of(2900, "usd"), Optional.of("pi_rearm"),
+                Optional.empty()));
 
         // THEN it is active again, and still owes the failure's email before the next claim
         assertEquals(AutoTopUpView.Status.ACTIVE, topUps.view(org).status());

@@ -14,6 +14,7 @@ import static app.credits.ledger.Worlds.holding;
 import static app.credits.ledger.Worlds.written;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Purchases and Stripe's later facts about their payments, decided from what was read. */
@@ -65,6 +66,27 @@ class PaymentRulesTest {
         PaymentFacts kept = write.changes().payment().orElseThrow().next();
         assertInstanceOf(PaymentOutcome.RecordedForLater.class,
                 answered(refund.decide(new PaymentView(kept, Optional.empty()), NOW)), "the same fact again writes nothing");
+    }
+
+    @Test
+    void aFailedRefundGivesItsCreditsBackAsAPositiveRefundThatCountsAsPurchasedAgain() {
+        Purchase refunded = new Purchase(ORG, "cs_1", 10, Money.of(29_000, "usd"), Optional.of("pi_1"),
+                Optional.empty(), NOW, 2_900, Credits.ONE, DisputeState.NONE, Credits.ZERO, 2);
+        PaymentFacts facts = PaymentFacts.unknown("pi_1").withPurchase(ORG, "cs_1").withRefund("ch_1", 2_900)
+                .nextVersion().nextVersion();
+        Snapshot snap = purchaseSnapshot(holding("9"), Optional.of(refunded), Optional.of(facts), Optional.empty());
+        var failed = new RecordPaymentFact("pi_1", new RecordPaymentFact.RefundUpdate("ch_1", "re_1", 2_900, RefundStatus.FAILED));
+        var write = written(failed.decide(new PaymentView(facts, Optional.of(snap)), NOW));
+        NewEntry back = write.changes().entries().getFirst();
+        assertEquals(EntryType.REFUND, back.type());
+        assertEquals(Credits.ONE, back.credits());
+        assertEquals(Credits.ONE, write.changes().account().orElseThrow().lifetimePurchasedDelta());
+        assertEquals(Credits.whole(10), assertInstanceOf(PaymentOutcome.Applied.class, write.whenCommitted()).balance());
+    }
+
+    @Test
+    void aRefundWithANegativeAmountIsRefused() {
+        assertThrows(InvalidInput.class, () -> new RecordPaymentFact.RefundUpdate("ch_1", "re_1", -1, RefundStatus.FAILED));
     }
 
     @Test

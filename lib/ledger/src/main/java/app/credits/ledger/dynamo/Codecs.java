@@ -8,6 +8,8 @@ import app.credits.ledger.EntryKey;
 import app.credits.ledger.EntryType;
 import app.credits.ledger.InviteStatus;
 import app.credits.ledger.OrgId;
+import app.credits.ledger.PaymentFacts;
+import app.credits.ledger.RefundStatus;
 import app.credits.ledger.Times;
 import app.credits.ledger.TopUpStatus;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeConverter;
@@ -21,6 +23,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -83,6 +87,9 @@ final class Codecs {
     static final AttributeConverter<TopUpStatus> TOP_UP_STATUS =
             wire(TopUpStatus.class, TopUpStatus.values(), TopUpStatus::wireName);
 
+    /** A payment's refunds by id: a map of {@code {"amount": N, "status": S}}, readable in a table scan. */
+    static final AttributeConverter<Map<String, PaymentFacts.KnownRefund>> REFUNDS = new RefundsConverter();
+
     static AttributeValue n(long value) {
         return AttributeValue.fromN(Long.toString(value));
     }
@@ -110,6 +117,45 @@ final class Codecs {
             }
             throw new IllegalStateException("stored " + type.getSimpleName() + " \"" + text + "\" is not one this code writes");
         });
+    }
+
+    private static final class RefundsConverter implements AttributeConverter<Map<String, PaymentFacts.KnownRefund>> {
+        private static final AttributeConverter<RefundStatus> STATUS =
+                wire(RefundStatus.class, RefundStatus.values(), Enum::name);
+
+        @Override
+        public AttributeValue transformFrom(Map<String, PaymentFacts.KnownRefund> refunds) {
+            Map<String, AttributeValue> byId = new TreeMap<>();
+            refunds.forEach((id, refund) -> byId.put(id, AttributeValue.fromM(Map.of(
+                    "amount", n(refund.amount()), "status", STATUS.transformFrom(refund.status())))));
+            return AttributeValue.fromM(byId);
+        }
+
+        @Override
+        public Map<String, PaymentFacts.KnownRefund> transformTo(AttributeValue input) {
+            if (!input.hasM()) {
+                throw new IllegalStateException("stored refunds are not a map: " + input);
+            }
+            Map<String, PaymentFacts.KnownRefund> refunds = new TreeMap<>();
+            input.m().forEach((id, refund) -> {
+                if (!refund.hasM() || refund.m().get("amount") == null || refund.m().get("status") == null) {
+                    throw new IllegalStateException("stored refund " + id + " lacks its amount or status: " + refund);
+                }
+                refunds.put(id, new PaymentFacts.KnownRefund(LONG.transformTo(refund.m().get("amount")),
+                        STATUS.transformTo(refund.m().get("status"))));
+            });
+            return refunds;
+        }
+
+        @Override
+        public EnhancedType<Map<String, PaymentFacts.KnownRefund>> type() {
+            return EnhancedType.mapOf(EnhancedType.of(String.class), EnhancedType.of(PaymentFacts.KnownRefund.class));
+        }
+
+        @Override
+        public AttributeValueType attributeValueType() {
+            return AttributeValueType.M;
+        }
     }
 
     private record Converter<T>(EnhancedType<T> type, AttributeValueType attributeValueType,

@@ -73,6 +73,9 @@ final class PurchaseItem {
     private static final Attr<PaymentFacts, String> PAY_CHARGE = Attr.optional("chargeId", Codecs.STRING, PaymentFacts::chargeId);
     private static final Attr<PaymentFacts, Long> PAY_REFUNDED =
             Attr.of("amountRefunded", Codecs.LONG, PaymentFacts::amountRefunded);
+    /** Absent while no refund is known by id (and on items written before refunds were). */
+    private static final Attr<PaymentFacts, Map<String, PaymentFacts.KnownRefund>> PAY_REFUNDS =
+            Attr.of("refunds", Codecs.REFUNDS, p -> p.refunds().isEmpty() ? null : p.refunds());
     private static final Attr<PaymentFacts, DisputeState> PAY_DISPUTE = Attr.of("dispute", Codecs.DISPUTE, PaymentFacts::dispute);
     private static final Attr<PaymentFacts, String> PAY_DISPUTE_ID =
             Attr.optional("disputeId", Codecs.STRING, PaymentFacts::disputeId);
@@ -80,9 +83,9 @@ final class PurchaseItem {
 
     static final ItemSchema<PaymentFacts> PAYMENT = ItemSchema.of(PaymentFacts.class, f -> new PaymentFacts(
                     f.get(PAY_INTENT), f.find(PAY_ORG), f.find(PAY_SESSION), f.find(PAY_CHARGE), f.get(PAY_REFUNDED),
-                    f.get(PAY_DISPUTE), f.find(PAY_DISPUTE_ID), f.get(PAY_VERSION)),
-            PAY_PK, PAY_SK, PAY_INTENT, PAY_ORG, PAY_SESSION, PAY_CHARGE, PAY_REFUNDED, PAY_DISPUTE, PAY_DISPUTE_ID,
-            PAY_VERSION);
+                    f.getOr(PAY_REFUNDS, Map.of()), f.get(PAY_DISPUTE), f.find(PAY_DISPUTE_ID), f.get(PAY_VERSION)),
+            PAY_PK, PAY_SK, PAY_INTENT, PAY_ORG, PAY_SESSION, PAY_CHARGE, PAY_REFUNDED, PAY_REFUNDS, PAY_DISPUTE,
+            PAY_DISPUTE_ID, PAY_VERSION);
 
     static Purchase decode(Map<String, AttributeValue> item) {
         return SCHEMA.decode(item);

@@ -1,11 +1,11 @@
-package app.credits.webhook;
+package app.credits.stripe;
 
 import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
 import app.credits.runtime.Environment;
-import app.credits.webhook.SaleCheck.Mismatch;
-import app.credits.webhook.SaleCheck.SessionMatchesSale;
-import app.credits.webhook.StripeEvent.CheckoutSessionEvent;
+import app.credits.stripe.SaleCheck.Mismatch;
+import app.credits.stripe.SaleCheck.SessionMatchesSale;
+import app.credits.stripe.StripeEvent.CheckoutSessionEvent;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

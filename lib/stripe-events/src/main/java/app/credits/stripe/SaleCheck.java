@@ -1,10 +1,10 @@
-package app.credits.webhook;
+package app.credits.stripe;
 
 import app.credits.ledger.Ids;
 import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
-import app.credits.webhook.StripeEvent.CheckoutSessionEvent;
+import app.credits.stripe.StripeEvent.CheckoutSessionEvent;
 
 import java.util.Optional;
 import java.util.regex.Pattern;

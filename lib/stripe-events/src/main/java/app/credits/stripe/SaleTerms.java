@@ -1,4 +1,4 @@
-package app.credits.webhook;
+package app.credits.stripe;
 
 import app.credits.runtime.Environment;
 
