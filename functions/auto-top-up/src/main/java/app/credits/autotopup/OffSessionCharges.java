@@ -5,7 +5,7 @@ import app.credits.ledger.Money;
 import app.credits.ledger.TopUpAttempt;
 import app.credits.ledger.TopUpFailure;
 import app.credits.runtime.Environment;
-import app.credits.runtime.SecureParameter;
+import app.credits.runtime.StripeClients;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.ApiException;
@@ -48,19 +48,12 @@ public final class OffSessionCharges {
     /** {@code apiBase} replaces https://api.stripe.com (STRIPE_API_BASE: a local stand-in). */
     public static OffSessionCharges create(String apiKey, Optional<String> apiBase, Duration connectTimeout,
                                            Duration readTimeout, int networkRetries) {
-        StripeClient.StripeClientBuilder builder = StripeClient.builder()
-                .setApiKey(apiKey)
-                .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()))
-                .setReadTimeout(Math.toIntExact(readTimeout.toMillis()))
-                .setMaxNetworkRetries(networkRetries);
-        apiBase.ifPresent(builder::setApiBase);
-        return new OffSessionCharges(builder.build());
+        return new OffSessionCharges(StripeClients.create(apiKey, apiBase, connectTimeout, readTimeout, networkRetries));
     }
 
     /** STRIPE_API_KEY_PARAM (SSM, in AWS) or STRIPE_API_KEY; STRIPE_API_BASE points at a stand-in. */
     public static Optional<OffSessionCharges> fromEnvironment(Environment env) {
-        return SecureParameter.find(env, "STRIPE_API_KEY_PARAM", "STRIPE_API_KEY")
-                .map(key -> create(key, env.get("STRIPE_API_BASE"), CONNECT_TIMEOUT, READ_TIMEOUT, NETWORK_RETRIES));
+        return StripeClients.apiKey(env).map(key -> create(key, env.get("STRIPE_API_BASE"), CONNECT_TIMEOUT, READ_TIMEOUT, NETWORK_RETRIES));
     }
 
     /** Charges {@code attempt} to the saved card of {@code state} (its Customer and PaymentMethod). */

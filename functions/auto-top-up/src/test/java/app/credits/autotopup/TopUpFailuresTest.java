@@ -36,13 +36,9 @@ class TopUpFailuresTest {
         w.close();
     }
 
-    /** An org that saved {@code card}, has auto top-up on (below 8, buy 20) and just crossed to 4 credits left. */
+    /** An org with 4 credits left, below its threshold of 8 (buys 20, 5 a month) and {@code card} saved. */
     private OrgId crossedWith(String name, String card) {
-        OrgId org = TopUpWorld.newOrg(name);
-        w.buyAndSaveCard(org, 10, card);
-        w.configure(org, "{\"enabled\":true,\"thresholdCredits\":\"8\",\"topUpCredits\":20,\"monthlyLimit\":5}");
-        w.submit(org, 6);
-        return org;
+        return w.crossedWith(name, card, 8, 5);
     }
 
     private long paymentIntentRequests() {

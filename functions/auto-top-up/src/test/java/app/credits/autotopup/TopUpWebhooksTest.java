@@ -49,12 +49,9 @@ class TopUpWebhooksTest {
         w.close();
     }
 
+    /** An org with 4 credits left, below its threshold of 5 (buys 20, 3 a month) and {@code card} saved. */
     private OrgId crossedWith(String name, String card) {
-        OrgId org = TopUpWorld.newOrg(name);
-        w.buyAndSaveCard(org, 10, card);
-        w.configure(org, "{\"enabled\":true,\"thresholdCredits\":\"5\",\"topUpCredits\":20,\"monthlyLimit\":3}");
-        w.submit(org, 6);
-        return org;
+        return w.crossedWith(name, card, 5, 3);
     }
 
     /** The held events, in the order Stripe made them. */

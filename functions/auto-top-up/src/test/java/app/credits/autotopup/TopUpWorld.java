@@ -153,6 +153,19 @@ final class TopUpWorld implements AutoCloseable {
         return settings.handle(admin(org, "GET /orgs/{orgId}/auto-top-up/attempts").build(), null).bodyJson().path("data");
     }
 
+    /**
+     * An org that bought 10 credits saving {@code card}, turned auto top-up on ({@code threshold}, 20 credits a top-up,
+     * {@code monthlyLimit}) and then used 6 credits: 4 left, below the threshold.
+     */
+    OrgId crossedWith(String name, String card, int threshold, int monthlyLimit) {
+        OrgId org = newOrg(name);
+        buyAndSaveCard(org, 10, card);
+        configure(org, "{\"enabled\":true,\"thresholdCredits\":\"" + threshold + "\",\"topUpCredits\":20,\"monthlyLimit\":"
+                + monthlyLimit + "}");
+        submit(org, 6);
+        return org;
+    }
+
     /** One submission through the submissions handler; its status. */
     int submit(OrgId org, String submissionId) {
         return submissions.handle(Events.http("POST /orgs/{orgId}/submissions").org(org.value())

@@ -17,7 +17,7 @@ import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
 import app.credits.ledger.Quote;
-import app.credits.runtime.SecureParameter;
+import app.credits.runtime.StripeClients;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.exception.StripeException;
 
@@ -80,8 +80,7 @@ public final class CheckoutFunction extends HttpFunction {
 
     /** STRIPE_API_KEY_PARAM (SSM, in AWS) or STRIPE_API_KEY; STRIPE_API_BASE points at a stand-in. */
     public static Optional<StripeCheckout> stripeFrom(Environment env) {
-        return SecureParameter.find(env, "STRIPE_API_KEY_PARAM", "STRIPE_API_KEY")
-                .map(key -> StripeCheckout.create(key, env.get("STRIPE_API_BASE")));
+        return StripeClients.apiKey(env).map(key -> StripeCheckout.create(key, env.get("STRIPE_API_BASE")));
     }
 
     @Override

@@ -3,6 +3,7 @@ package app.credits.checkout;
 import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Quote;
+import app.credits.runtime.StripeClients;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Customer;
@@ -52,13 +53,7 @@ public final class StripeCheckout {
     /** {@code apiBase} replaces https://api.stripe.com (STRIPE_API_BASE: a local stand-in, stripe-mock). */
     public static StripeCheckout create(String apiKey, Optional<String> apiBase, Duration connectTimeout,
                                         Duration readTimeout, int networkRetries) {
-        StripeClient.StripeClientBuilder builder = StripeClient.builder()
-                .setApiKey(apiKey)
-                .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()))
-                .setReadTimeout(Math.toIntExact(readTimeout.toMillis()))
-                .setMaxNetworkRetries(networkRetries);
-        apiBase.ifPresent(builder::setApiBase);
-        return new StripeCheckout(builder.build());
+        return new StripeCheckout(StripeClients.create(apiKey, apiBase, connectTimeout, readTimeout, networkRetries));
     }
 
     public static StripeCheckout create(String apiKey, Optional<String> apiBase) {
