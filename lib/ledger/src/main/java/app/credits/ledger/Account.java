@@ -42,9 +42,10 @@ public record Account(
      * low-credit emails stand (the last level told, how many went out on which day, who unsubscribed).
      */
     public record Terms(Plan plan, Settings settings, List<String> buyerEmails, AlertLevel alertNotified,
-                        Optional<LocalDate> alertsDay, int alertsThatDay, List<String> unsubscribed) {
+                        Optional<LocalDate> alertsDay, int alertsThatDay, List<String> unsubscribed,
+                        AutoTopUpSettings autoTopUp) {
         public static final Terms DEFAULT = new Terms(Plan.DEFAULT, Settings.DEFAULT, List.of(), AlertLevel.NONE,
-                Optional.empty(), 0, List.of());
+                Optional.empty(), 0, List.of(), AutoTopUpSettings.DEFAULT);
 
         public Terms {
             buyerEmails = List.copyOf(buyerEmails);
@@ -55,28 +56,32 @@ public record Account(
         }
 
         Terms withPlan(Plan p) {
-            return new Terms(p, settings, buyerEmails, alertNotified, alertsDay, alertsThatDay, unsubscribed);
+            return new Terms(p, settings, buyerEmails, alertNotified, alertsDay, alertsThatDay, unsubscribed, autoTopUp);
         }
 
         Terms withSettings(Settings s) {
-            return new Terms(plan, s, buyerEmails, alertNotified, alertsDay, alertsThatDay, unsubscribed);
+            return new Terms(plan, s, buyerEmails, alertNotified, alertsDay, alertsThatDay, unsubscribed, autoTopUp);
         }
 
         Terms withBuyerEmails(List<String> emails) {
-            return new Terms(plan, settings, emails, alertNotified, alertsDay, alertsThatDay, unsubscribed);
+            return new Terms(plan, settings, emails, alertNotified, alertsDay, alertsThatDay, unsubscribed, autoTopUp);
         }
 
         Terms withAlertNotified(AlertLevel level) {
-            return new Terms(plan, settings, buyerEmails, level, alertsDay, alertsThatDay, unsubscribed);
+            return new Terms(plan, settings, buyerEmails, level, alertsDay, alertsThatDay, unsubscribed, autoTopUp);
         }
 
         Terms withAlertSent(AlertLevel level, LocalDate day) {
             int sameDay = alertsDay.filter(day::equals).isPresent() ? alertsThatDay : 0;
-            return new Terms(plan, settings, buyerEmails, level, Optional.of(day), sameDay + 1, unsubscribed);
+            return new Terms(plan, settings, buyerEmails, level, Optional.of(day), sameDay + 1, unsubscribed, autoTopUp);
         }
 
         Terms withUnsubscribed(List<String> emails) {
-            return new Terms(plan, settings, buyerEmails, alertNotified, alertsDay, alertsThatDay, emails);
+            return new Terms(plan, settings, buyerEmails, alertNotified, alertsDay, alertsThatDay, emails, autoTopUp);
+        }
+
+        Terms withAutoTopUp(AutoTopUpSettings a) {
+            return new Terms(plan, settings, buyerEmails, alertNotified, alertsDay, alertsThatDay, unsubscribed, a);
         }
     }
 
@@ -120,6 +125,15 @@ public record Account(
 
     public AlertLevel alertNotified() {
         return terms.alertNotified();
+    }
+
+    public AutoTopUpSettings autoTopUp() {
+        return terms.autoTopUp();
+    }
+
+    /** Whether credits left call for an automatic purchase now (on, and below its threshold). */
+    public boolean callsForTopUp() {
+        return autoTopUp().calledForAt(creditsLeft());
     }
 
     public Credits creditsLeft() {
@@ -229,6 +243,11 @@ public record Account(
         return withTerms(terms.withSettings(newSettings));
     }
 
+    /** New auto top-up settings (saved by an admin; whether a card is saved is the caller's to check). */
+    public Account withAutoTopUp(AutoTopUpSettings settings) {
+        return withTerms(terms.withAutoTopUp(settings));
+    }
+
     public Account withBuyerEmail(String email) {
         if (email == null || buyerEmails().contains(email)) {
             return this;
@@ -271,13 +290,19 @@ public record Account(
 
     /**
      * The values of this account's credits left for which deciding {@code after} from it stays right: the
-     * low-credit level {@code after} calls for must not change (it decides the alert index and a re-arm), and,
-     * when the decision needed credits left to cover {@code cost}, that too.
+     * low-credit level {@code after} calls for must not change (it decides the alert index and a re-arm), nor the
+     * side of the auto top-up threshold before and after (it decides whether a top-up is armed), and, when the
+     * decision needed credits left to cover {@code cost}, that too.
      */
     public CreditsRange premiseFor(Account after, Optional<Credits> mustCover) {
+        Credits shift = creditsLeft().minus(after.creditsLeft());
         CreditsRange sameAlert = AlertLevel.rangeCalling(after.alertCalledFor(), after.settings().lowCreditThreshold())
-                .shiftedBy(creditsLeft().minus(after.creditsLeft()));
-        return mustCover.map(sameAlert::atLeast).orElse(sameAlert);
+                .shiftedBy(shift);
+        // Whether this write crosses below the auto top-up threshold (and so arms a top-up) depends on the side of
+        // it that credits left are on before and after.
+        CreditsRange premise = sameAlert.intersect(autoTopUp().sideOf(creditsLeft()))
+                .intersect(after.autoTopUp().sideOf(after.creditsLeft()).shiftedBy(shift));
+        return mustCover.map(premise::atLeast).orElse(premise);
     }
 
     private static void requirePositive(Credits credits) {

@@ -47,6 +47,22 @@ public record AccountChange(Account before, Account after, CreditsRange premise)
         return termsChanged() ? before.termsVersion() + 1 : before.termsVersion();
     }
 
+    /**
+     * Whether this change makes credits left call for an automatic purchase when they did not (they drop below the
+     * threshold, or auto top-up is turned on or its threshold raised above them): a new crossing, which arms one
+     * top-up (see {@link AutoTopUp#armedAtOnce}).
+     */
+    public boolean crossesIntoTopUp() {
+        return !before.callsForTopUp() && after.callsForTopUp();
+    }
+
+    /** Nothing to write: the decision only relies on the account (its premise is checked, the item is untouched). */
+    public boolean writesNothing() {
+        return before.isStored() && !termsChanged() && balanceDelta().isZero() && reservedDelta().isZero()
+                && invitesPendingDelta() == 0 && usedDelta().isZero() && lifetimePurchasedDelta().isZero()
+                && entryCountDelta() == 0 && before.alertOwed().equals(after.alertOwed());
+    }
+
     public Credits balanceDelta() {
         return after.balance().minus(before.balance());
     }

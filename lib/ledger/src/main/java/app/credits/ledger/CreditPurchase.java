@@ -2,10 +2,9 @@ package app.credits.ledger;
 
 import app.credits.ledger.LedgerStore.Reads;
 import app.credits.ledger.LedgerStore.Snapshot;
+import app.credits.ledger.LedgerStore.TopUpSnapshot;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Crediting a paid Checkout Session, exactly once across all orgs, with any refund or dispute of its payment
@@ -15,6 +14,22 @@ public record CreditPurchase(CompletedCheckout checkout) {
 
     public Reads reads() {
         return Reads.accountOnly().purchase(checkout.checkoutSessionId()).payment(checkout.paymentIntentId());
+    }
+
+    /**
+     * As {@link #decide(Snapshot, Instant)}, with the org's auto top-up state: a successful purchase re-arms a paused
+     * auto top-up (docs/api.md), in the same transaction.
+     */
+    public Decision<PaymentOutcome> decide(TopUpSnapshot view, Instant now) {
+        Decision<PaymentOutcome> decision = decide(view.snapshot(), now);
+        if (!(decision instanceof Decision.Write<PaymentOutcome> write) || !view.state().isPaused()) {
+            return decision;
+        }
+        AutoTopUp rearmed = view.state().rearmedByPurchase().nextVersion();
+        if (write.changes().account().filter(AccountChange::crossesIntoTopUp).isPresent()) {
+            rearmed = rearmed.armedAtOnce();
+        }
+        return Decision.write(write.changes().writingTopUp(rearmed), write.whenCommitted());
     }
 
     public Decision<PaymentOutcome> decide(Snapshot snap, Instant now) {
@@ -42,14 +57,10 @@ public record CreditPurchase(CompletedCheckout checkout) {
         Purchase purchase = new Purchase(org, session, checkout.credits(), checkout.amountPaid(),
                 checkout.paymentIntentId(), checkout.buyerEmail(), now, 0, Credits.ZERO, DisputeState.NONE,
                 Credits.ZERO, 0);
-        List<Purchase.Movement> movements = new ArrayList<>();
-        movements.add(new Purchase.Movement(EntryType.PURCHASE, purchase.creditsBought(), session,
-                "Purchase of " + checkout.credits() + " credits"));
         // Refunds or disputes that arrived before this event are applied with it.
-        Purchase.Settlement settlement = purchase.settle(facts);
-        movements.addAll(settlement.movements());
+        Purchase.Settlement settlement = purchase.arrive("Purchase of " + checkout.credits() + " credits", facts);
         Account account = snap.account();
-        Account.Moved moved = account.withBuyerEmail(checkout.buyerEmail().orElse(null)).moveAll(movements, now);
+        Account.Moved moved = account.withBuyerEmail(checkout.buyerEmail().orElse(null)).moveAll(settlement.movements(), now);
         Changes changes = Changes.toAccount(AccountChange.of(account, moved.account()))
                 .appending(moved.entries())
                 .writingPurchase(settlement.purchase());

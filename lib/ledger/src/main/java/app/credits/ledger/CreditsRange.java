@@ -1,6 +1,8 @@
 package app.credits.ledger;
 
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The values of credits left for which a decision stays right: a commit is conditioned on the stored value being
@@ -27,6 +29,12 @@ public record CreditsRange(Optional<Credits> from, Optional<Credits> below) {
     /** This range moved by {@code delta}: the range of "before" values whose "after" lies in this one. */
     public CreditsRange shiftedBy(Credits delta) {
         return new CreditsRange(from.map(f -> f.plus(delta)), below.map(b -> b.plus(delta)));
+    }
+
+    /** The values in both ranges (both hold for the value the decision read, so never empty). */
+    public CreditsRange intersect(CreditsRange other) {
+        return new CreditsRange(Stream.of(from, other.from).flatMap(Optional::stream).max(Comparator.naturalOrder()),
+                Stream.of(below, other.below).flatMap(Optional::stream).min(Comparator.naturalOrder()));
     }
 
     /** Also at least {@code minimum}. */

@@ -253,8 +253,11 @@ public final class Ledger {
     /** Credits a paid Checkout Session exactly once, with any refund or dispute that arrived before it. */
     public PaymentOutcome creditPurchase(CompletedCheckout checkout) {
         CreditPurchase purchase = new CreditPurchase(checkout);
-        return run("purchase " + checkout.checkoutSessionId() + " for " + checkout.org(),
-                () -> store.read(checkout.org(), purchase.reads()), purchase::decide);
+        // Read with the org's auto top-up state: a successful purchase re-arms a paused one in its transaction.
+        Supplier<LedgerStore.TopUpSnapshot> read =
+                () -> store.readTopUp(checkout.org(), LedgerStore.TopUpReads.state().with(purchase.reads()));
+        return run("purchase " + checkout.checkoutSessionId() + " for " + checkout.org(), read,
+                (view, fresh) -> Optional.of(view.refreshedWith(fresh)), read, purchase::decide);
     }
 
     /** {@code amountRefunded} is Stripe's cumulative figure for the charge: replays and old events add nothing. */
@@ -295,6 +298,13 @@ public final class Ledger {
         return new PaymentView(snap.payment().orElse(known), Optional.of(snap));
     }
 
+    // ---------------------------------------------------------------- automatic purchases
+
+    /** Auto top-up: its settings, saved card, the scheduled pass's steps and the webhook's payments. */
+    public AutoTopUps autoTopUps() {
+        return new AutoTopUps(this, store, clock);
+    }
+
     // ---------------------------------------------------------------- the decide-and-commit loop
 
     private <T> T run(String what, Supplier<Snapshot> read, BiFunction<Snapshot, Instant, Decision<T>> decide) {
@@ -315,8 +325,8 @@ public final class Ledger {
      * @param refresh the view updated with a failed commit's fresh items, or empty when they cannot refresh it
      * @param reread  a new consistent read, when the fresh items are not enough
      */
-    private <S, T> T run(String what, Supplier<S> read, BiFunction<S, Fresh, Optional<S>> refresh, Supplier<S> reread,
-                         BiFunction<S, Instant, Decision<T>> decide) {
+    <S, T> T run(String what, Supplier<S> read, BiFunction<S, Fresh, Optional<S>> refresh, Supplier<S> reread,
+                 BiFunction<S, Instant, Decision<T>> decide) {
         long deadline = System.nanoTime() + retry.budget().toNanos();
         S view = read.get();
         int stale = 0;

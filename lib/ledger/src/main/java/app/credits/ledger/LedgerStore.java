@@ -85,6 +85,56 @@ public interface LedgerStore {
         }
     }
 
+    /**
+     * What an auto top-up operation reads besides {@code reads}, in the same consistent round trip: the org's
+     * auto top-up state always, one attempt, and which org a Stripe Customer belongs to.
+     */
+    record TopUpReads(Reads reads, Optional<String> attemptId, Optional<String> customerId) {
+        public static TopUpReads state() {
+            return new TopUpReads(Reads.accountOnly(), Optional.empty(), Optional.empty());
+        }
+
+        public TopUpReads attempt(Optional<String> id) {
+            return new TopUpReads(reads, id, customerId);
+        }
+
+        public TopUpReads customer(String id) {
+            return new TopUpReads(reads, attemptId, Optional.of(id));
+        }
+
+        public TopUpReads with(Reads more) {
+            return new TopUpReads(more, attemptId, customerId);
+        }
+    }
+
+    /** The org's items as {@link Snapshot}, its auto top-up state (never stored: {@link AutoTopUp#none}), and the rest asked for. */
+    record TopUpSnapshot(Snapshot snapshot, AutoTopUp state, Optional<TopUpAttempt> attempt,
+                         Optional<OrgId> customerOwner) {
+        public Account account() {
+            return snapshot.account();
+        }
+
+        /** The org's items as a failed commit returned them (a failed auto top-up part is never complete: read again). */
+        public TopUpSnapshot refreshedWith(Fresh fresh) {
+            return new TopUpSnapshot(snapshot.refreshedWith(fresh), state, attempt, customerOwner);
+        }
+    }
+
+    /** One page of orgs due for the auto top-up pass, soonest first, and where the next page starts. */
+    record DueTopUps(List<AutoTopUp> due, Optional<String> next) {
+    }
+
+    TopUpSnapshot readTopUp(OrgId org, TopUpReads reads);
+
+    /** The org a Stripe Customer was made for, if it was made by our checkout. */
+    Optional<OrgId> customerOwner(String customerId);
+
+    /** Orgs whose auto top-up is due by {@code now}, from the sparse {@code topUpDue} index. */
+    DueTopUps topUpsDue(Instant now, int limit, Optional<String> after);
+
+    /** An org's automatic purchases, newest first. */
+    TopUpAttemptPage attempts(OrgId org, int limit, Optional<String> cursor);
+
     /** One page of pending invites past their expiry, oldest first, and where the next page starts. */
     record ExpiredInvites(List<Invite> invites, Optional<String> next) {
     }
@@ -118,6 +168,7 @@ public interface LedgerStore {
     OrgItems everything(OrgId org);
 
     record OrgItems(Account account, List<LogEntry> log, List<Invite> invites, List<IdempotencyRecord> records,
-                    List<Purchase> purchases, List<UsagePeriod> days, List<UsagePeriod> months) {
+                    List<Purchase> purchases, List<UsagePeriod> days, List<UsagePeriod> months, AutoTopUp autoTopUp,
+                    List<TopUpAttempt> attempts) {
     }
 }

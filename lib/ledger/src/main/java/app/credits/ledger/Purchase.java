@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Credits bought through one Checkout Session, and how much of them Stripe has since taken back.
- * Keyed by the session: a session is credited exactly once.
+ * Credits bought through one Checkout Session, or one automatic top-up, and how much of them Stripe has since taken
+ * back. Keyed by the session ({@code checkoutSessionId}), or for an automatic top-up by its PaymentIntent, which
+ * Stripe's refunds and disputes name either way: a purchase is credited exactly once.
  */
 public record Purchase(
         OrgId org,
@@ -36,6 +37,18 @@ public record Purchase(
 
     public Credits creditsBought() {
         return Credits.whole(credits);
+    }
+
+    /**
+     * This purchase arriving: its credits as a {@code purchase} entry (referenced by the purchase's key), then
+     * whatever refunds or disputes of its payment arrived before it.
+     */
+    public Settlement arrive(String description, PaymentFacts facts) {
+        List<Movement> movements = new ArrayList<>();
+        movements.add(new Movement(EntryType.PURCHASE, creditsBought(), checkoutSessionId, description));
+        Settlement settlement = settle(facts);
+        movements.addAll(settlement.movements());
+        return new Settlement(settlement.purchase(), movements);
     }
 
     public Settlement settle(PaymentFacts facts) {

@@ -112,7 +112,47 @@ final class Reconciler {
                 sumOf(log, EntryType.REFUND).plus(sumOf(log, EntryType.DISPUTE)).plus(sumOf(log, EntryType.DISPUTE_REVERSAL))
                         .negate(),
                 refundedByPurchases.plus(heldByDisputes));
+        checkAutoTopUp(items, problems);
         return new Reconciliation(account.org(), problems);
+    }
+
+    /**
+     * Auto top-up: at most one attempt in flight, and it is the one the state names; each succeeded attempt is
+     * one purchase of its credits, keyed by its PaymentIntent; the month's count is the attempts of that month in
+     * flight or succeeded (so the monthly limit held if it holds here); an owed email names a failed attempt.
+     */
+    private static void checkAutoTopUp(LedgerStore.OrgItems items, List<String> problems) {
+        AutoTopUp state = items.autoTopUp();
+        List<TopUpAttempt> pending = items.attempts().stream().filter(TopUpAttempt::isPending).toList();
+        if (pending.size() > 1) {
+            problems.add(pending.size() + " automatic purchases in flight at once");
+        }
+        expect(problems, "the attempt in flight is the one the auto top-up state names",
+                pending.stream().map(TopUpAttempt::id).findFirst(), state.pendingAttempt());
+        Map<String, Purchase> purchasesById = new HashMap<>();
+        items.purchases().forEach(p -> purchasesById.put(p.checkoutSessionId(), p));
+        for (TopUpAttempt attempt : items.attempts()) {
+            if (!attempt.amount().equals(attempt.unitPrice().times(attempt.credits()))) {
+                problems.add("attempt " + attempt.id() + " charges " + attempt.amount() + ", not its credits at its unit price");
+            }
+            if (attempt.status() == TopUpStatus.SUCCEEDED) {
+                Purchase purchase = attempt.paymentIntentId().map(purchasesById::get).orElse(null);
+                if (purchase == null || purchase.credits() != attempt.credits()) {
+                    problems.add("succeeded attempt " + attempt.id() + " has no purchase of its " + attempt.credits() + " credits");
+                }
+            }
+        }
+        state.countedMonth().ifPresent(month -> expect(problems, "automatic purchases counted in " + month,
+                (long) state.countThatMonth(), items.attempts().stream()
+                        .filter(a -> AutoTopUp.monthOf(a.createdAt()).equals(month))
+                        .filter(a -> a.isPending() || a.status() == TopUpStatus.SUCCEEDED).count()));
+        state.noticeOwed().ifPresent(id -> {
+            boolean failed = items.attempts().stream().anyMatch(a -> a.id().equals(id)
+                    && (a.status() == TopUpStatus.FAILED || a.status() == TopUpStatus.REQUIRES_ACTION));
+            if (!failed) {
+                problems.add("an email is owed for " + id + ", which did not fail");
+            }
+        });
     }
 
     private static Credits sumOf(List<LogEntry> log, EntryType type) {

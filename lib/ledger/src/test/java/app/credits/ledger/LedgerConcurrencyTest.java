@@ -1,5 +1,6 @@
 package app.credits.ledger;
 
+import app.credits.ledger.testing.Races;
 import app.credits.ledger.testing.TestDynamo;
 import org.junit.jupiter.api.Test;
 
@@ -8,10 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,39 +18,12 @@ class LedgerConcurrencyTest {
     private final TestDynamo.World world = TestDynamo.world(Clock.systemUTC());
     private final Ledger ledger = world.ledger();
 
-    /** Runs every task at once (released together) and returns their results in order. */
     static <T> List<T> race(List<Callable<T>> tasks) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> task : tasks) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return task.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get());
-            }
-            return results;
-        }
+        return Races.race(tasks);
     }
 
-    /**
-     * What a client does with a 503 (the contract: safe to retry with the same id). Under 200-way contention
-     * on one org some callers exhaust the ledger's retry budget; they must then see LedgerBusy, never a
-     * wrong answer, and their retry must land exactly once.
-     */
     static <T> T retryWhileBusy(Callable<T> call) throws Exception {
-        while (true) {
-            try {
-                return call.call();
-            } catch (LedgerBusy busy) {
-                Thread.sleep(10);
-            }
-        }
+        return Races.retryWhileBusy(call);
     }
 
     private void buy(OrgId org, String session, long credits) {

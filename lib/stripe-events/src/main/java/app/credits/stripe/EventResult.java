@@ -25,6 +25,10 @@ public record EventResult(String eventId, String eventType, Outcome outcome, Str
         AWAITING_PAYMENT("awaiting_payment"),
         /** A delayed payment failed: nothing to credit. */
         PAYMENT_FAILED("payment_failed"),
+        /**
+         * A fact that moves no credits, recorded: an automatic purchase's failure, a card saved for auto top-up.
+         */
+        RECORDED("recorded"),
         /** A type this library does not act on. */
         IGNORED("ignored"),
         /** A paid session that is not one of our sales (see {@link SaleCheck}): nothing credited, an operator must look. */

@@ -54,6 +54,24 @@ public sealed interface StripeEvent {
         }
     }
 
+    /**
+     * {@code payment_intent.succeeded} / {@code payment_intent.payment_failed}. An automatic purchase's metadata names
+     * its attempt ({@code attemptId}); a checkout's names only the org. {@code failureCode} and {@code declineCode}
+     * are the {@code last_payment_error}'s.
+     */
+    record PaymentIntentEvent(String eventId, String type, String paymentIntentId, Optional<String> orgId,
+                              Optional<String> attemptId, Optional<String> credits, Optional<String> status,
+                              Optional<Long> amountReceived, Optional<String> currency, Optional<Boolean> livemode,
+                              Optional<String> failureCode, Optional<String> declineCode) implements StripeEvent {
+    }
+
+    /** {@code payment_method.attached}: a card saved on a Customer ({@code created}: the PaymentMethod's, in seconds). */
+    record PaymentMethodAttached(String eventId, String type, String paymentMethodId, Optional<String> customerId,
+                                 Optional<String> methodType, Optional<String> brand, Optional<String> last4,
+                                 Optional<Long> expMonth, Optional<Long> expYear, Optional<Long> created)
+            implements StripeEvent {
+    }
+
     /** Any other type: acknowledged and ignored. */
     record Ignored(String eventId, String type) implements StripeEvent {
     }
@@ -68,6 +86,9 @@ public sealed interface StripeEvent {
     String REFUND_FAILED = "refund.failed";
     String CREATED_DISPUTE = "charge.dispute.created";
     String CLOSED_DISPUTE = "charge.dispute.closed";
+    String PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded";
+    String PAYMENT_INTENT_FAILED = "payment_intent.payment_failed";
+    String PAYMENT_METHOD_ATTACHED = "payment_method.attached";
 
     /**
      * What every event has: its id, its type, {@code data.object}, and the whole event (a few fields, such as
@@ -144,6 +165,25 @@ public sealed interface StripeEvent {
         Optional<String> paymentIntent = idOf(object.path("payment_intent")).or(() -> idOf(charge.path("payment_intent")));
         return new ChargeDispute(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"), idOf(charge),
                 paymentIntent, text(object, "status"));
+    }
+
+    static PaymentIntentEvent paymentIntent(Envelope e) {
+        JsonNode object = e.object();
+        JsonNode metadata = object.path("metadata");
+        JsonNode error = object.path("last_payment_error");
+        return new PaymentIntentEvent(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
+                text(metadata, "org_id"), text(metadata, app.credits.ledger.TopUpAttempt.STRIPE_METADATA_KEY),
+                text(metadata, "credits"), text(object, "status"), integer(object, "amount_received"),
+                text(object, "currency"), bool(object, "livemode").or(() -> bool(e.event(), "livemode")),
+                text(error, "code"), text(error, "decline_code"));
+    }
+
+    static PaymentMethodAttached paymentMethodAttached(Envelope e) {
+        JsonNode object = e.object();
+        JsonNode card = object.path("card");
+        return new PaymentMethodAttached(e.eventId(), e.type(), requiredText(object, "id", "data.object.id"),
+                idOf(object.path("customer")), text(object, "type"), text(card, "brand"), text(card, "last4"),
+                integer(card, "exp_month"), integer(card, "exp_year"), integer(object, "created"));
     }
 
     private static String requiredText(JsonNode node, String field, String what) {

@@ -1,26 +1,39 @@
 package app.credits.stripe;
 
+import app.credits.ledger.AutomaticPayment;
+import app.credits.ledger.ChargeOutcome;
 import app.credits.ledger.CompletedCheckout;
 import app.credits.ledger.Credits;
 import app.credits.ledger.DisputeState;
 import app.credits.ledger.EntryType;
+import app.credits.ledger.Ids;
 import app.credits.ledger.InvalidInput;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.LedgerBusy;
+import app.credits.ledger.Money;
 import app.credits.ledger.NewEntry;
+import app.credits.ledger.OrgId;
 import app.credits.ledger.PaymentOutcome;
+import app.credits.ledger.RecordTopUpCharge;
 import app.credits.ledger.RefundStatus;
+import app.credits.ledger.SaveCard;
+import app.credits.ledger.SavedCard;
+import app.credits.ledger.TopUpAttempt;
+import app.credits.ledger.TopUpFailure;
 import app.credits.stripe.EventResult.Outcome;
 import app.credits.stripe.StripeEvent.ChargeDispute;
 import app.credits.stripe.StripeEvent.ChargeRefunded;
 import app.credits.stripe.StripeEvent.CheckoutSessionEvent;
 import app.credits.stripe.StripeEvent.Envelope;
 import app.credits.stripe.StripeEvent.Ignored;
+import app.credits.stripe.StripeEvent.PaymentIntentEvent;
+import app.credits.stripe.StripeEvent.PaymentMethodAttached;
 import app.credits.stripe.StripeEvent.RefundUpdated;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import software.amazon.awssdk.core.exception.SdkException;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -64,7 +77,12 @@ public final class StripeEvents {
             on(StripeEvent.REFUND_UPDATED, RefundUpdated.class, StripeEvent::refundUpdated, StripeEvents::refundUpdate),
             on(StripeEvent.REFUND_FAILED, RefundUpdated.class, StripeEvent::refundUpdated, StripeEvents::refundUpdate),
             on(StripeEvent.CREATED_DISPUTE, ChargeDispute.class, StripeEvent::chargeDispute, StripeEvents::dispute),
-            on(StripeEvent.CLOSED_DISPUTE, ChargeDispute.class, StripeEvent::chargeDispute, StripeEvents::dispute));
+            on(StripeEvent.CLOSED_DISPUTE, ChargeDispute.class, StripeEvent::chargeDispute, StripeEvents::dispute),
+            // Auto top-up: an automatic purchase's payment (a checkout's re-arms a pause), its failure, a saved card.
+            on(StripeEvent.PAYMENT_INTENT_SUCCEEDED, PaymentIntentEvent.class, StripeEvent::paymentIntent, StripeEvents::paymentSucceeded),
+            on(StripeEvent.PAYMENT_INTENT_FAILED, PaymentIntentEvent.class, StripeEvent::paymentIntent, StripeEvents::paymentFailed),
+            on(StripeEvent.PAYMENT_METHOD_ATTACHED, PaymentMethodAttached.class, StripeEvent::paymentMethodAttached,
+                    StripeEvents::cardAttached));
 
     private final Ledger ledger;
     private final SaleTerms terms;
@@ -209,6 +227,96 @@ public final class StripeEvents {
             case "won", "warning_closed" -> Optional.of(DisputeState.WON);
             case "lost" -> Optional.of(DisputeState.LOST);
             default -> Optional.empty();
+        };
+    }
+
+    // ------------------------------------------------------------------ auto top-up
+
+    /**
+     * An automatic purchase's payment (its metadata names the attempt): its credits, once, if it is one of our
+     * top-ups. A checkout's payment (the org, no attempt) is ignored: its credits come with the session.
+     */
+    private EventResult paymentSucceeded(PaymentIntentEvent payment) {
+        Optional<OrgId> org = payment.orgId().filter(Ids::isValid).map(OrgId::of);
+        if (org.isEmpty()) {
+            return EventResult.of(payment, Outcome.IGNORED, "payment " + payment.paymentIntentId() + " is not one of ours");
+        }
+        if (payment.attemptId().isEmpty()) {
+            // A checkout's payment: credited by its session (which also re-arms a paused auto top-up).
+            return EventResult.of(payment, Outcome.IGNORED, "a checkout's payment of " + org.get() + ": credited by its session");
+        }
+        Optional<String> mismatch = automaticPaymentMismatch(payment);
+        if (mismatch.isPresent()) {
+            return EventResult.of(payment, Outcome.SALE_MISMATCH, "payment " + payment.paymentIntentId()
+                    + " is not an automatic purchase of ours: " + mismatch.get());
+        }
+        long credits = Long.parseLong(payment.credits().get());
+        return outcome(payment, ledger.autoTopUps().credit(new AutomaticPayment(org.get(), payment.attemptId().get(),
+                        payment.paymentIntentId(), credits, Money.of(payment.amountReceived().get(), payment.currency().get()))),
+                "credited " + credits + " credits to " + org.get() + " (automatic top-up)");
+    }
+
+    /** Why a succeeded payment naming an attempt cannot be one of our top-ups; the attempt itself is the ledger's to check. */
+    private Optional<String> automaticPaymentMismatch(PaymentIntentEvent payment) {
+        if (payment.livemode().filter(live -> live == terms.livemode()).isEmpty()) {
+            return Optional.of("livemode " + payment.livemode().map(String::valueOf).orElse("(none)") + " on a "
+                    + terms.modeName() + "-mode deployment");
+        }
+        if (payment.currency().filter(terms.currency()::equals).isEmpty()) {
+            return Optional.of("currency " + payment.currency().orElse("(none)") + ", not " + terms.currency());
+        }
+        if (payment.status().filter("succeeded"::equals).isEmpty()) {
+            return Optional.of("status " + payment.status().orElse("(none)"));
+        }
+        if (payment.credits().filter(c -> SaleCheck.WHOLE_NUMBER.matcher(c).matches()).isEmpty()) {
+            return Optional.of("metadata.credits is not a whole number");
+        }
+        if (payment.amountReceived().isEmpty()) {
+            return Optional.of("no amount_received");
+        }
+        return Optional.empty();
+    }
+
+    /** An automatic purchase failed: recorded once, whichever of this and the pass's own answer from Stripe comes first. */
+    private EventResult paymentFailed(PaymentIntentEvent payment) {
+        Optional<String> attempt = payment.attemptId().filter(TopUpAttempt::isId);
+        Optional<OrgId> org = payment.orgId().filter(Ids::isValid).map(OrgId::of);
+        if (attempt.isEmpty() || org.isEmpty()) {
+            return EventResult.of(payment, Outcome.IGNORED, "payment " + payment.paymentIntentId()
+                    + " is not an automatic purchase; a checkout's failed payment credits nothing");
+        }
+        TopUpFailure failure = TopUpFailure.ofCardError(payment.failureCode().orElse(null), payment.declineCode().orElse(null));
+        return switch (ledger.autoTopUps().recordCharge(org.get(), attempt.get(),
+                new ChargeOutcome.Failed(Optional.of(payment.paymentIntentId()), failure))) {
+            case RecordTopUpCharge.Recorded.Noted noted -> EventResult.of(payment, Outcome.RECORDED,
+                    "automatic purchase " + attempt.get() + " of " + org.get() + " failed: " + failure.code());
+            case RecordTopUpCharge.Recorded.AlreadySettled settled -> EventResult.of(payment, Outcome.DUPLICATE,
+                    "automatic purchase " + attempt.get() + " is " + settled.attempt().status().wireName());
+            case RecordTopUpCharge.Recorded.UnknownAttempt unknown -> EventResult.of(payment, Outcome.UNPROCESSABLE,
+                    "no automatic purchase " + attempt.get() + " of " + org.get());
+        };
+    }
+
+    /** A card attached to a Customer our checkout made for an org: the card auto top-up charges from now on. */
+    private EventResult cardAttached(PaymentMethodAttached method) {
+        if (method.methodType().filter("card"::equals).isEmpty() || method.customerId().filter(Ids::isValid).isEmpty()
+                || method.brand().isEmpty() || method.last4().isEmpty() || method.expMonth().isEmpty()
+                || method.expYear().isEmpty()) {
+            return EventResult.of(method, Outcome.IGNORED, "payment method " + method.paymentMethodId()
+                    + " is not a card on a customer");
+        }
+        SavedCard card = new SavedCard(method.paymentMethodId(), method.brand().get(), method.last4().get(),
+                Math.toIntExact(method.expMonth().get()), Math.toIntExact(method.expYear().get()),
+                Instant.ofEpochSecond(method.created().orElse(0L)));
+        String customer = method.customerId().get();
+        return switch (ledger.autoTopUps().saveCard(customer, card).orElse(null)) {
+            case SaveCard.Outcome.Saved saved -> EventResult.of(method, Outcome.RECORDED,
+                    "card " + card.brand() + " " + card.last4() + " saved for " + saved.state().org());
+            case SaveCard.Outcome.AlreadyKept kept -> EventResult.of(method, Outcome.DUPLICATE,
+                    "card " + kept.kept().paymentMethodId() + " (this one or newer) is kept");
+            case SaveCard.Outcome.NotTheOrgsCustomer other -> EventResult.of(method, Outcome.IGNORED,
+                    "customer " + customer + " is no longer its org's");
+            case null -> EventResult.of(method, Outcome.IGNORED, "customer " + customer + " was not made by our checkout");
         };
     }
 

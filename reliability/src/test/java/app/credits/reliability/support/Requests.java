@@ -58,6 +58,10 @@ public final class Requests {
             Map.entry("GET /orgs/{orgId}/plan", (c, e) -> e.org(c.org())),
             Map.entry("PUT /orgs/{orgId}/plan", (c, e) -> e.org(c.org())
                     .body("{\"package\":\"standard\",\"fixedUnitPrice\":null}")),
+            Map.entry("GET /orgs/{orgId}/auto-top-up", (c, e) -> e.org(c.org())),
+            Map.entry("PUT /orgs/{orgId}/auto-top-up", (c, e) -> e.org(c.org())
+                    .body("{\"thresholdCredits\":\"5\",\"topUpCredits\":\"20\",\"monthlyLimit\":3}")),
+            Map.entry("GET /orgs/{orgId}/auto-top-up/attempts", (c, e) -> e.org(c.org()).query("limit", "10")),
             Map.entry("POST /webhooks/stripe", (c, e) -> {
                 String payload = app.credits.runtime.Json.write(StripeEvents.purchase(c.org(), 3).completed());
                 return e.header("stripe-signature", app.credits.testkit.stripe.WebhookSignatures.sign(payload, StripeEvents.SECRET, c.now()))

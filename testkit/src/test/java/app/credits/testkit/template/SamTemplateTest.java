@@ -37,7 +37,11 @@ class SamTemplateTest {
         for (String route : List.of("GET /unsubscribe", "POST /unsubscribe")) {
             assertEquals("app.credits.unsubscribe.UnsubscribeFunction", handlerByRoute.get(route), route);
         }
-        assertEquals(17, handlerByRoute.size());
+        for (String route : List.of("GET /orgs/{orgId}/auto-top-up", "PUT /orgs/{orgId}/auto-top-up",
+                "GET /orgs/{orgId}/auto-top-up/attempts")) {
+            assertEquals("app.credits.autotopup.AutoTopUpFunction", handlerByRoute.get(route), route);
+        }
+        assertEquals(20, handlerByRoute.size());
 
         // AND only the Stripe webhook and the unsubscribe link are outside the JWT authorizer
         template.httpFunctions().forEach(f -> f.routes().forEach(r ->

@@ -3,6 +3,7 @@ package app.credits.ledger.dynamo;
 import app.credits.ledger.Account;
 import app.credits.ledger.AccountChange;
 import app.credits.ledger.AlertLevel;
+import app.credits.ledger.AutoTopUpSettings;
 import app.credits.ledger.Credits;
 import app.credits.ledger.EntryKey;
 import app.credits.ledger.Money;
@@ -11,6 +12,7 @@ import app.credits.ledger.Plan;
 import app.credits.ledger.Settings;
 import app.credits.ledger.dynamo.ItemSchema.Attr;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -66,6 +68,12 @@ final class AccountItem {
             Attr.of("alertsThatDay", Codecs.INT, a -> a.terms().alertsThatDay());
     static final Attr<Account, List<String>> UNSUBSCRIBED =
             Attr.of("unsubscribed", Codecs.STRINGS, a -> a.terms().unsubscribed());
+    static final Attr<Account, Boolean> AUTO_TOP_UP = Attr.of("autoTopUp", Codecs.BOOL, a -> a.autoTopUp().enabled());
+    static final Attr<Account, Credits> TOP_UP_THRESHOLD =
+            Attr.of("topUpThreshold", Codecs.CREDITS, a -> a.autoTopUp().threshold());
+    static final Attr<Account, Long> TOP_UP_CREDITS = Attr.of("topUpCredits", Codecs.LONG, a -> a.autoTopUp().topUpCredits());
+    static final Attr<Account, Integer> TOP_UP_MONTHLY_LIMIT =
+            Attr.of("topUpMonthlyLimit", Codecs.INT, a -> a.autoTopUp().monthlyLimit());
 
     // Membership of the sparse index, decided in the same write that moves the numbers.
     static final Attr<Account, String> LOW_CREDIT_PK = Attr.optional(CreditsTable.LOW_CREDIT_PK, Codecs.STRING,
@@ -75,7 +83,8 @@ final class AccountItem {
     static final Attr<Account, AlertLevel> ALERT_OWED = Attr.optional("alertOwed", Codecs.ALERT_LEVEL, Account::alertOwed);
 
     private static final List<Attr<Account, ?>> TERMS = List.of(PACKAGE, FIXED_UNIT_AMOUNT, FIXED_UNIT_CURRENCY,
-            LOW_CREDIT_EMAILS, THRESHOLD, RECIPIENTS, BUYERS, ALERT_NOTIFIED, ALERTS_DAY, ALERTS_THAT_DAY, UNSUBSCRIBED);
+            LOW_CREDIT_EMAILS, THRESHOLD, RECIPIENTS, BUYERS, ALERT_NOTIFIED, ALERTS_DAY, ALERTS_THAT_DAY, UNSUBSCRIBED,
+            AUTO_TOP_UP, TOP_UP_THRESHOLD, TOP_UP_CREDITS, TOP_UP_MONTHLY_LIMIT);
     private static final List<Attr<Account, ?>> INDEX = List.of(LOW_CREDIT_PK, LOW_CREDIT_SK, ALERT_OWED);
 
     static final ItemSchema<Account> SCHEMA = ItemSchema.of(Account.class, f -> new Account(
@@ -86,10 +95,18 @@ final class AccountItem {
                                     .map(amount -> Money.of(amount, f.get(FIXED_UNIT_CURRENCY)))),
                             new Settings(f.get(LOW_CREDIT_EMAILS), f.get(THRESHOLD), f.get(RECIPIENTS)),
                             f.get(BUYERS), f.get(ALERT_NOTIFIED), f.find(ALERTS_DAY), f.get(ALERTS_THAT_DAY),
-                            f.get(UNSUBSCRIBED))),
+                            f.get(UNSUBSCRIBED), autoTopUp(f))),
             PK, SK, ORG, TERMS_VERSION, ENTRY_COUNT, LAST_ENTRY_KEY, BALANCE, RESERVED, CREDITS_LEFT, INVITES_PENDING,
             USED, LIFETIME, PACKAGE, FIXED_UNIT_AMOUNT, FIXED_UNIT_CURRENCY, LOW_CREDIT_EMAILS, THRESHOLD, RECIPIENTS,
-            BUYERS, ALERT_NOTIFIED, ALERTS_DAY, ALERTS_THAT_DAY, UNSUBSCRIBED, LOW_CREDIT_PK, LOW_CREDIT_SK, ALERT_OWED);
+            BUYERS, ALERT_NOTIFIED, ALERTS_DAY, ALERTS_THAT_DAY, UNSUBSCRIBED, AUTO_TOP_UP, TOP_UP_THRESHOLD,
+            TOP_UP_CREDITS, TOP_UP_MONTHLY_LIMIT, LOW_CREDIT_PK, LOW_CREDIT_SK, ALERT_OWED);
+
+    /** Accounts stored before auto top-up existed have the defaults. */
+    private static AutoTopUpSettings autoTopUp(ItemSchema.Fields f) {
+        AutoTopUpSettings defaults = AutoTopUpSettings.DEFAULT;
+        return new AutoTopUpSettings(f.getOr(AUTO_TOP_UP, defaults.enabled()), f.getOr(TOP_UP_THRESHOLD, defaults.threshold()),
+                f.getOr(TOP_UP_CREDITS, defaults.topUpCredits()), f.getOr(TOP_UP_MONTHLY_LIMIT, defaults.monthlyLimit()));
+    }
 
     static Account decode(Map<String, AttributeValue> item) {
         return SCHEMA.decode(item);
@@ -108,6 +125,9 @@ final class AccountItem {
             return TransactWriteItem.builder().put(Put.builder().tableName(table).item(SCHEMA.encode(after))
                     .conditionExpression("attribute_not_exists(PK)")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build();
+        }
+        if (change.writesNothing()) {
+            return check(table, change);
         }
         Expression expression = new Expression();
         List<String> set = new ArrayList<>();
@@ -141,10 +161,7 @@ final class AccountItem {
                 set.add(expression.name(attr.name()) + " = " + expression.value(value));
             }
         }
-        List<String> conditions = new ArrayList<>();
-        conditions.add(expression.name(TERMS_VERSION.name()) + " = " + expression.value(Codecs.n(change.expectedTermsVersion())));
-        CreditsRangeCondition.of(change.premise()).ifPresent(range -> conditions.add(range.render(expression,
-                expression.name(CREDITS_LEFT.name()))));
+        List<String> conditions = premise(expression, change);
         if (!entries.isEmpty()) {
             conditions.add(expression.name(LAST_ENTRY_KEY.name()) + " < "
                     + expression.value(Codecs.ENTRY_KEY.transformFrom(entries.getFirst().key())));
@@ -163,6 +180,28 @@ final class AccountItem {
                 .key(Keys.key(Keys.orgPk(change.org()), Keys.ACCOUNT))
                 .updateExpression(update.toString().trim())
                 .conditionExpression(String.join(" AND ", conditions))
+                .expressionAttributeNames(expression.names())
+                .expressionAttributeValues(expression.values())
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
+    }
+
+    /** The terms version the change was decided on, and credits left within its premise. */
+    private static List<String> premise(Expression expression, AccountChange change) {
+        List<String> conditions = new ArrayList<>();
+        conditions.add(expression.name(TERMS_VERSION.name()) + " = " + expression.value(Codecs.n(change.expectedTermsVersion())));
+        CreditsRangeCondition.of(change.premise()).ifPresent(range -> conditions.add(range.render(expression,
+                expression.name(CREDITS_LEFT.name()))));
+        return conditions;
+    }
+
+    /** A decision that only relied on the account (an auto top-up claim): its premise checked, the item untouched. */
+    private static TransactWriteItem check(String table, AccountChange change) {
+        Expression expression = new Expression();
+        String condition = String.join(" AND ", premise(expression, change));
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                .key(Keys.key(Keys.orgPk(change.org()), Keys.ACCOUNT))
+                .conditionExpression(condition)
                 .expressionAttributeNames(expression.names())
                 .expressionAttributeValues(expression.values())
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)

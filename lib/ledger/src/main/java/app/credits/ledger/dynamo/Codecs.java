@@ -11,6 +11,7 @@ import app.credits.ledger.OrgId;
 import app.credits.ledger.PaymentFacts;
 import app.credits.ledger.RefundStatus;
 import app.credits.ledger.Times;
+import app.credits.ledger.TopUpStatus;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeConverter;
 import software.amazon.awssdk.enhanced.dynamodb.AttributeValueType;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -73,6 +75,7 @@ final class Codecs {
     static final AttributeConverter<Instant> TIME = string(Instant.class, Times::format, Instant::parse);
     static final AttributeConverter<LocalDate> DAY = string(LocalDate.class, LocalDate::toString, LocalDate::parse);
     static final AttributeConverter<OrgId> ORG = string(OrgId.class, OrgId::value, OrgId::of);
+    static final AttributeConverter<YearMonth> MONTH = string(YearMonth.class, YearMonth::toString, YearMonth::parse);
 
     static final AttributeConverter<EntryType> ENTRY_TYPE = wire(EntryType.class, EntryType.values(), EntryType::wireName);
     static final AttributeConverter<InviteStatus> INVITE_STATUS =
@@ -81,6 +84,8 @@ final class Codecs {
             wire(CreditPackage.class, CreditPackage.values(), CreditPackage::wireName);
     static final AttributeConverter<AlertLevel> ALERT_LEVEL = wire(AlertLevel.class, AlertLevel.values(), Enum::name);
     static final AttributeConverter<DisputeState> DISPUTE = wire(DisputeState.class, DisputeState.values(), Enum::name);
+    static final AttributeConverter<TopUpStatus> TOP_UP_STATUS =
+            wire(TopUpStatus.class, TopUpStatus.values(), TopUpStatus::wireName);
 
     /** A payment's refunds by id: a map of {@code {"amount": N, "status": S}}, readable in a table scan. */
     static final AttributeConverter<Map<String, PaymentFacts.KnownRefund>> REFUNDS = new RefundsConverter();

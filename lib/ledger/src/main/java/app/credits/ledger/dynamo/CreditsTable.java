@@ -25,9 +25,14 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *                  SK = PURCHASE#{sessionId}    a Checkout Session's credits and what Stripe took back
  *                  SK = USAGE#D#{yyyy-mm-dd}    usage counters, updated in the movement's transaction
  *                  SK = USAGE#M#{yyyy-mm}
+ *                  SK = AUTOTOPUP               auto top-up: saved card, crossing, attempt in flight, pause, counts
+ *                  SK = TOPUP#{attemptId}       one automatic purchase
  * PK = PAYMENT#{paymentIntentId}  SK = PAYMENT  Stripe's facts about a payment, whatever order they came in
+ * PK = SESSION#{id}                SK = SESSION  the claim that credits a purchase (session or PaymentIntent) to one org
+ * PK = CUSTOMER#{customerId}       SK = CUSTOMER the org a Stripe Customer was made for
  * GSI lowCredit    (lowCreditPK = DUE, lowCreditSK = org)       sparse: accounts owing a low-credit email
  * GSI inviteExpiry (expiryPK = PENDING, expirySK = at#org#id)   sparse: pending invites with an expiry
+ * GSI topUpDue     (topUpPK = DUE, topUpSK = at#org)             sparse: orgs the auto top-up pass should look at
  * </pre>
  * IDs cannot contain '#', so no caller-chosen id can address another kind of item.
  */
@@ -41,6 +46,9 @@ public final class CreditsTable {
     public static final String INVITE_EXPIRY_INDEX = "inviteExpiry";
     public static final String EXPIRY_PK = "expiryPK";
     public static final String EXPIRY_SK = "expirySK";
+    public static final String TOP_UP_DUE_INDEX = "topUpDue";
+    public static final String TOP_UP_PK = "topUpPK";
+    public static final String TOP_UP_SK = "topUpSK";
 
     private CreditsTable() {
     }
@@ -51,11 +59,12 @@ public final class CreditsTable {
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
                         string(PK), string(SK), string(LOW_CREDIT_PK), string(LOW_CREDIT_SK),
-                        string(EXPIRY_PK), string(EXPIRY_SK))
+                        string(EXPIRY_PK), string(EXPIRY_SK), string(TOP_UP_PK), string(TOP_UP_SK))
                 .keySchema(key(PK, KeyType.HASH), key(SK, KeyType.RANGE))
                 .globalSecondaryIndexes(
                         index(LOW_CREDIT_INDEX, LOW_CREDIT_PK, LOW_CREDIT_SK),
-                        index(INVITE_EXPIRY_INDEX, EXPIRY_PK, EXPIRY_SK))
+                        index(INVITE_EXPIRY_INDEX, EXPIRY_PK, EXPIRY_SK),
+                        index(TOP_UP_DUE_INDEX, TOP_UP_PK, TOP_UP_SK))
                 .build();
     }
 

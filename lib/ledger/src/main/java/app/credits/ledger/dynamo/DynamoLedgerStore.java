@@ -1,6 +1,8 @@
 package app.credits.ledger.dynamo;
 
 import app.credits.ledger.Account;
+import app.credits.ledger.AccountChange;
+import app.credits.ledger.AutoTopUp;
 import app.credits.ledger.Changes;
 import app.credits.ledger.Granularity;
 import app.credits.ledger.IdempotencyRecord;
@@ -15,6 +17,8 @@ import app.credits.ledger.NewEntry;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.PaymentFacts;
 import app.credits.ledger.Purchase;
+import app.credits.ledger.TopUpAttempt;
+import app.credits.ledger.TopUpAttemptPage;
 import app.credits.ledger.UsagePeriod;
 import app.credits.ledger.VersionedWrite;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -40,6 +44,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import static app.credits.ledger.dynamo.CreditsTable.PK;
@@ -53,6 +58,7 @@ import static app.credits.ledger.dynamo.CreditsTable.SK;
  */
 public final class DynamoLedgerStore implements LedgerStore {
     private static final Pattern INVITE_CURSOR = Pattern.compile("inv:[A-Za-z0-9_.:-]{1,128}");
+    private static final Pattern ATTEMPT_CURSOR = Pattern.compile("atu:atu_[0-9]{16}");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -68,6 +74,12 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     @Override
     public Snapshot read(OrgId org, Reads reads) {
+        Map<String, Map<String, AttributeValue>> keys = keysOf(org, reads);
+        return snapshotOf(org, reads, batchGet(keys.values()));
+    }
+
+    /** The keys one operation reads, by "PK|SK". */
+    private static Map<String, Map<String, AttributeValue>> keysOf(OrgId org, Reads reads) {
         String pk = Keys.orgPk(org);
         Map<String, Map<String, AttributeValue>> keys = new LinkedHashMap<>();
         keys.put(pk + "|" + Keys.ACCOUNT, Keys.key(pk, Keys.ACCOUNT));
@@ -79,8 +91,11 @@ public final class DynamoLedgerStore implements LedgerStore {
         });
         reads.paymentIntentId().ifPresent(pi ->
                 keys.put(Keys.paymentPk(pi) + "|" + Keys.PAYMENT, Keys.key(Keys.paymentPk(pi), Keys.PAYMENT)));
+        return keys;
+    }
 
-        Map<String, Map<String, AttributeValue>> found = batchGet(keys.values());
+    private static Snapshot snapshotOf(OrgId org, Reads reads, Map<String, Map<String, AttributeValue>> found) {
+        String pk = Keys.orgPk(org);
         Account account = Optional.ofNullable(found.get(pk + "|" + Keys.ACCOUNT)).map(AccountItem::decode)
                 .orElse(Account.open(org));
         return new Snapshot(account,
@@ -91,6 +106,28 @@ public final class DynamoLedgerStore implements LedgerStore {
                         .map(PurchaseItem.PAYMENT::decode),
                 reads.checkoutSessionId().map(id -> found.get(Keys.sessionPk(id) + "|" + Keys.SESSION))
                         .map(item -> PurchaseItem.CLAIM.decode(item).org()));
+    }
+
+    @Override
+    public TopUpSnapshot readTopUp(OrgId org, TopUpReads reads) {
+        String pk = Keys.orgPk(org);
+        Map<String, Map<String, AttributeValue>> keys = keysOf(org, reads.reads());
+        keys.put(pk + "|" + Keys.AUTO_TOP_UP, Keys.key(pk, Keys.AUTO_TOP_UP));
+        reads.attemptId().map(Keys::topUpSk).ifPresent(sk -> keys.put(pk + "|" + sk, Keys.key(pk, sk)));
+        reads.customerId().map(Keys::customerPk).ifPresent(cpk -> keys.put(cpk + "|" + Keys.CUSTOMER, Keys.key(cpk, Keys.CUSTOMER)));
+        Map<String, Map<String, AttributeValue>> found = batchGet(keys.values());
+        return new TopUpSnapshot(snapshotOf(org, reads.reads(), found),
+                Optional.ofNullable(found.get(pk + "|" + Keys.AUTO_TOP_UP)).map(AutoTopUpItem::decode)
+                        .orElse(AutoTopUp.none(org)),
+                reads.attemptId().map(id -> found.get(pk + "|" + Keys.topUpSk(id))).map(AutoTopUpItem.ATTEMPT::decode),
+                reads.customerId().flatMap(id -> AutoTopUpItem.ownerOf(found.get(Keys.customerPk(id) + "|" + Keys.CUSTOMER))));
+    }
+
+    @Override
+    public Optional<OrgId> customerOwner(String customerId) {
+        var response = dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Keys.key(Keys.customerPk(customerId), Keys.CUSTOMER)));
+        return response.hasItem() ? AutoTopUpItem.ownerOf(response.item()) : Optional.empty();
     }
 
     private Map<String, Map<String, AttributeValue>> batchGet(Iterable<Map<String, AttributeValue>> keys) {
@@ -123,7 +160,8 @@ public final class DynamoLedgerStore implements LedgerStore {
     // ---------------------------------------------------------------- one transaction per operation
 
     /** What each item of a transaction is, so that a cancellation reason at index i can be named. */
-    private enum Part { ACCOUNT, ENTRY, RECORD, INVITE, PURCHASE, SESSION_CLAIM, PAYMENT, USAGE }
+    private enum Part { ACCOUNT, ENTRY, RECORD, INVITE, PURCHASE, SESSION_CLAIM, PAYMENT, USAGE, TOP_UP, TOP_UP_ARMED,
+        ATTEMPT, CUSTOMER_CLAIM }
 
     @Override
     public CommitResult commit(Changes changes) {
@@ -165,6 +203,24 @@ public final class DynamoLedgerStore implements LedgerStore {
             writes.add(usage);
             parts.add(Part.USAGE);
         }
+        changes.topUp().state().ifPresent(w -> {
+            writes.add(versioned(AutoTopUpItem.encode(w.next()), w));
+            parts.add(Part.TOP_UP);
+        });
+        // A change that crosses into a top-up arms it in the same transaction (unless it writes the state itself).
+        changes.account().filter(AccountChange::crossesIntoTopUp).filter(c -> changes.topUp().state().isEmpty())
+                .ifPresent(c -> {
+                    writes.add(AutoTopUpItem.armAtOnce(table, c.org()));
+                    parts.add(Part.TOP_UP_ARMED);
+                });
+        changes.topUp().attempt().ifPresent(w -> {
+            writes.add(versioned(AutoTopUpItem.ATTEMPT.encode(w.next()), w));
+            parts.add(Part.ATTEMPT);
+        });
+        changes.topUp().customer().ifPresent(claim -> {
+            writes.add(putNew(AutoTopUpItem.CUSTOMER_CLAIM.encode(claim)));
+            parts.add(Part.CUSTOMER_CLAIM);
+        });
         try {
             // The token makes the SDK's own retries of this very attempt idempotent (an answer lost in transit).
             dynamo.transactWriteItems(b -> b.transactItems(writes).clientRequestToken(UUID.randomUUID().toString()));
@@ -212,8 +268,9 @@ public final class DynamoLedgerStore implements LedgerStore {
                 case PURCHASE -> purchase = Optional.of(PurchaseItem.decode(item));
                 case PAYMENT -> payment = Optional.of(PurchaseItem.PAYMENT.decode(item));
                 case SESSION_CLAIM -> sessionOwner = Optional.of(PurchaseItem.CLAIM.decode(item).org());
-                // A taken log key means the account moved on too, and its own reason carries it.
-                case ENTRY, USAGE -> complete = false;
+                // A taken log key means the account moved on too, and its own reason carries it. Auto top-up's
+                // operations read again after any lost race.
+                case ENTRY, USAGE, TOP_UP, TOP_UP_ARMED, ATTEMPT, CUSTOMER_CLAIM -> complete = false;
             }
         }
         if (!premiseFailed) {
@@ -299,29 +356,72 @@ public final class DynamoLedgerStore implements LedgerStore {
 
     @Override
     public ExpiredInvites invitesExpiredBy(Instant now, int limit, Optional<String> after) {
-        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(CreditsTable.INVITE_EXPIRY_INDEX)
-                .keyConditionExpression("expiryPK = :pending AND expirySK <= :due")
-                .expressionAttributeValues(Map.of(":pending", Codecs.s(Keys.EXPIRY_PENDING),
-                        ":due", Codecs.s(Keys.expiryDueBound(now))))
-                .limit(limit);
-        after.map(ExpiryPage::startKey).ifPresent(query::exclusiveStartKey);
-        QueryResponse response = dynamo.query(query.build());
-        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                ? Optional.of(ExpiryPage.cursor(response.lastEvaluatedKey())) : Optional.empty();
-        return new ExpiredInvites(response.items().stream().map(InviteItem::decode).toList(), next);
+        DuePage<Invite> page = dueBy(DueIndex.INVITE_EXPIRY, now, limit, after, InviteItem::decode);
+        return new ExpiredInvites(page.items(), page.next());
     }
 
-    /** Where the scheduled expiry continues: the index's last evaluated key (an internal cursor, never a caller's). */
-    private static final class ExpiryPage {
-        static String cursor(Map<String, AttributeValue> lastKey) {
-            return String.join("|", lastKey.get(CreditsTable.EXPIRY_SK).s(), lastKey.get(PK).s(), lastKey.get(SK).s());
+    @Override
+    public DueTopUps topUpsDue(Instant now, int limit, Optional<String> after) {
+        DuePage<AutoTopUp> page = dueBy(DueIndex.TOP_UP, now, limit, after, AutoTopUpItem::decode);
+        return new DueTopUps(page.items(), page.next());
+    }
+
+    /** A sparse index whose sort key starts with a fixed-width time: what is due, soonest first. */
+    private record DueIndex(String name, String pkAttribute, String skAttribute, String partition) {
+        static final DueIndex INVITE_EXPIRY = new DueIndex(CreditsTable.INVITE_EXPIRY_INDEX, CreditsTable.EXPIRY_PK,
+                CreditsTable.EXPIRY_SK, Keys.EXPIRY_PENDING);
+        static final DueIndex TOP_UP = new DueIndex(CreditsTable.TOP_UP_DUE_INDEX, CreditsTable.TOP_UP_PK,
+                CreditsTable.TOP_UP_SK, Keys.TOP_UP_DUE);
+
+        /** Where a scheduled job continues: the index's last evaluated key (an internal cursor, never a caller's). */
+        String cursor(Map<String, AttributeValue> lastKey) {
+            return String.join("|", lastKey.get(skAttribute).s(), lastKey.get(PK).s(), lastKey.get(SK).s());
         }
 
-        static Map<String, AttributeValue> startKey(String cursor) {
+        Map<String, AttributeValue> startKey(String cursor) {
             String[] parts = cursor.split("\\|", 3);
-            return Map.of(CreditsTable.EXPIRY_PK, Codecs.s(Keys.EXPIRY_PENDING), CreditsTable.EXPIRY_SK, Codecs.s(parts[0]),
+            return Map.of(pkAttribute, Codecs.s(partition), skAttribute, Codecs.s(parts[0]),
                     PK, Codecs.s(parts[1]), SK, Codecs.s(parts[2]));
         }
+    }
+
+    private record DuePage<T>(List<T> items, Optional<String> next) {
+    }
+
+    private <T> DuePage<T> dueBy(DueIndex index, Instant now, int limit, Optional<String> after,
+                                 Function<Map<String, AttributeValue>, T> decode) {
+        QueryRequest.Builder query = QueryRequest.builder().tableName(table).indexName(index.name())
+                .keyConditionExpression("#pk = :partition AND #sk <= :due")
+                .expressionAttributeNames(Map.of("#pk", index.pkAttribute(), "#sk", index.skAttribute()))
+                .expressionAttributeValues(Map.of(":partition", Codecs.s(index.partition()),
+                        ":due", Codecs.s(Keys.dueBound(now))))
+                .limit(limit);
+        after.map(index::startKey).ifPresent(query::exclusiveStartKey);
+        QueryResponse response = dynamo.query(query.build());
+        Optional<String> next = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                ? Optional.of(index.cursor(response.lastEvaluatedKey())) : Optional.empty();
+        return new DuePage<>(response.items().stream().map(decode).toList(), next);
+    }
+
+    @Override
+    public TopUpAttemptPage attempts(OrgId org, int limit, Optional<String> cursor) {
+        Map<String, AttributeValue> start = cursor
+                .map(c -> Keys.key(Keys.orgPk(org), Keys.topUpSk(decode(c, ATTEMPT_CURSOR).substring(4))))
+                .orElse(null);
+        QueryResponse response = dynamo.query(QueryRequest.builder().tableName(table)
+                .keyConditionExpression("PK = :pk AND begins_with(SK, :topUp)")
+                .expressionAttributeValues(Map.of(":pk", Codecs.s(Keys.orgPk(org)), ":topUp", Codecs.s(Keys.TOP_UP)))
+                .scanIndexForward(false)
+                .limit(limit + 1)
+                .exclusiveStartKey(start)
+                .build());
+        List<TopUpAttempt> attempts = new ArrayList<>(response.items().stream().map(AutoTopUpItem.ATTEMPT::decode).toList());
+        Optional<String> next = Optional.empty();
+        if (attempts.size() > limit) {
+            attempts.subList(limit, attempts.size()).clear();
+            next = Optional.of(encode("atu:" + attempts.getLast().id()));
+        }
+        return new TopUpAttemptPage(List.copyOf(attempts), next);
     }
 
     @Override
@@ -351,6 +451,8 @@ public final class DynamoLedgerStore implements LedgerStore {
         List<Purchase> purchases = new ArrayList<>();
         List<UsagePeriod> days = new ArrayList<>();
         List<UsagePeriod> months = new ArrayList<>();
+        AutoTopUp autoTopUp = AutoTopUp.none(org);
+        List<TopUpAttempt> attempts = new ArrayList<>();
         for (Map<String, AttributeValue> item : items) {
             String sk = item.get(SK).s();
             if (sk.equals(Keys.ACCOUNT)) {
@@ -365,6 +467,10 @@ public final class DynamoLedgerStore implements LedgerStore {
                 days.add(UsageItem.decode(item));
             } else if (sk.startsWith(Keys.USAGE_MONTH)) {
                 months.add(UsageItem.decode(item));
+            } else if (sk.equals(Keys.AUTO_TOP_UP)) {
+                autoTopUp = AutoTopUpItem.decode(item);
+            } else if (sk.startsWith(Keys.TOP_UP)) {
+                attempts.add(AutoTopUpItem.ATTEMPT.decode(item));
             } else if (RecordItem.isRecord(sk)) {
                 records.add(RecordItem.decode(item));
             } else {
@@ -374,7 +480,7 @@ public final class DynamoLedgerStore implements LedgerStore {
         // Placed as the log shows them (from the account's numbers, newest first): reconciliation checks the
         // positions against a forward count.
         List<LogEntry> log = LogReader.placed(account, entries.reversed());
-        return new OrgItems(account, log, invites, records, purchases, days, months);
+        return new OrgItems(account, log, invites, records, purchases, days, months, autoTopUp, attempts);
     }
 
     private List<Map<String, AttributeValue>> queryAll(QueryRequest request) {

@@ -18,6 +18,11 @@ final class Keys {
     static final String USAGE_MONTH = "USAGE#M#";
     static final String SUBMISSION_RECORD = "SUB#";
     static final String ADJUSTMENT_RECORD = "ADJ#";
+    static final String AUTO_TOP_UP = "AUTOTOPUP";
+    static final String TOP_UP = "TOPUP#";
+    static final String CUSTOMER = "CUSTOMER";
+    /** The partition of the sparse due index: orgs the auto top-up pass should look at. */
+    static final String TOP_UP_DUE = "DUE";
     static final String PAYMENT = "PAYMENT";
     static final String SESSION = "SESSION";
     /** The partition of the sparse low-credit index: accounts owing an email. */
@@ -38,6 +43,19 @@ final class Keys {
 
     static String paymentPk(String paymentIntentId) {
         return "PAYMENT#" + paymentIntentId;
+    }
+
+    static String customerPk(String customerId) {
+        return "CUSTOMER#" + customerId;
+    }
+
+    static String topUpSk(String attemptId) {
+        return TOP_UP + attemptId;
+    }
+
+    /** The due index's sort key: epoch milliseconds at a fixed width (string order is time order), then the org. */
+    static String topUpDueSk(Instant due, OrgId org) {
+        return String.format("%013d", due.toEpochMilli()) + "#" + org.value();
     }
 
     static String sessionPk(String checkoutSessionId) {
@@ -73,8 +91,8 @@ final class Keys {
         return String.format("%013d", expiresAt.toEpochMilli()) + "#" + org.value() + "#" + inviteId;
     }
 
-    /** Past every expiry sort key of instant {@code at} ('~' sorts after every id character). */
-    static String expiryDueBound(Instant at) {
+    /** Past every sort key of instant {@code at} in a due index (expiry, top-up): '~' sorts after every id character. */
+    static String dueBound(Instant at) {
         return String.format("%013d", at.toEpochMilli()) + "#~";
     }
 
