@@ -9,17 +9,13 @@ import app.credits.lowcredit.SesEmailSender;
 import app.credits.runtime.Environment;
 import app.credits.runtime.Ledgers;
 import app.credits.runtime.Metrics;
+import app.credits.runtime.ScheduledFunction;
 import app.credits.runtime.Telemetry;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * The EventBridge-scheduled auto top-up pass (every minute): claims one top-up per crossing, charges it, emails
@@ -27,9 +23,8 @@ import java.util.Optional;
  * (they are outcomes, handled by later runs); a run the ledger stopped does, so Lambda's error metric, retry and
  * on-failure destination see it.
  */
-public final class AutoTopUpRunFunction implements RequestStreamHandler {
+public final class AutoTopUpRunFunction extends ScheduledFunction {
     private final TopUpPass pass;
-    private final Telemetry telemetry;
 
     /** Lambda's constructor: the ledger's, SES's and Stripe's clients built once, at init, from the environment. */
     public AutoTopUpRunFunction() {
@@ -44,15 +39,13 @@ public final class AutoTopUpRunFunction implements RequestStreamHandler {
 
     public AutoTopUpRunFunction(Ledger ledger, Pricing pricing, Optional<OffSessionCharges> stripe, EmailSender sender,
                                 NotificationConfig config, Telemetry telemetry, Clock clock) {
+        super("auto-top-up-run", "auto top-up pass", telemetry);
         this.pass = new TopUpPass(ledger.autoTopUps(), pricing, stripe, sender, config, RunLog.to(telemetry), clock);
-        this.telemetry = telemetry;
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        // The scheduled event carries nothing the pass needs beyond "now"; it is drained, not parsed.
-        input.readAllBytes();
-        TopUpPass.Run run = pass.runUntil(context == null ? () -> Long.MAX_VALUE : context::getRemainingTimeInMillis);
+    protected Outcome run(LongSupplier remainingMillis) {
+        TopUpPass.Run run = pass.runUntil(remainingMillis);
         PassSummary summary = run.summary();
         Metrics metrics = new Metrics();
         metrics.add("OrgsDueForTopUp", summary.orgsDue(), "Count");
@@ -63,13 +56,6 @@ public final class AutoTopUpRunFunction implements RequestStreamHandler {
         metrics.add("TopUpStripeUnavailable", summary.stripeUnavailable(), "Count");
         metrics.add("TopUpEmailsSent", summary.emailsSent(), "Count");
         metrics.add("TopUpEmailsFailed", summary.emailsFailed(), "Count");
-        telemetry.emit(metrics, Map.of("function", "auto-top-up-run"));
-        telemetry.log(run.aborted().isPresent() ? "ERROR" : "INFO", "auto top-up pass finished",
-                Map.of("summary", summary.toJson()));
-        if (run.aborted().isPresent()) {
-            throw new IllegalStateException("auto top-up pass did not finish: " + run.aborted().get().getMessage(),
-                    run.aborted().get());
-        }
-        output.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
+        return new Outcome(summary.toJson(), metrics, "INFO", Map.of("summary", summary.toJson()), run.aborted());
     }
 }

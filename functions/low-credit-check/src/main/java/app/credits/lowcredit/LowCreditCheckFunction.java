@@ -3,17 +3,13 @@ package app.credits.lowcredit;
 import app.credits.runtime.Environment;
 import app.credits.runtime.Ledgers;
 import app.credits.runtime.Metrics;
+import app.credits.runtime.ScheduledFunction;
 import app.credits.runtime.Telemetry;
 import app.credits.ledger.Ledger;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The EventBridge-scheduled low-credit check: expires due invites, emails the orgs that owe a low-credit email
@@ -22,9 +18,8 @@ import java.util.Map;
  * does not fail the invocation (the org stays owed and the next run retries it); a run that could not finish
  * its work (the ledger failed) does, so Lambda's error metric, retry and on-failure destination see it.
  */
-public final class LowCreditCheckFunction implements RequestStreamHandler {
+public final class LowCreditCheckFunction extends ScheduledFunction {
     private final LowCreditCheck check;
-    private final Telemetry telemetry;
 
     /**
      * Lambda's constructor: the ledger's and SES's clients built once, at init, from the environment, and the
@@ -46,15 +41,13 @@ public final class LowCreditCheckFunction implements RequestStreamHandler {
     /** {@code clock} decides the UTC day of the daily cap: the ledger's clock. */
     public LowCreditCheckFunction(Ledger ledger, EmailSender sender, NotificationConfig config, Telemetry telemetry,
                                   Clock clock) {
+        super("low-credit-check", "low-credit check", telemetry);
         this.check = new LowCreditCheck(ledger, sender, config, RunLog.to(telemetry), clock);
-        this.telemetry = telemetry;
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        // The scheduled event carries nothing the check needs beyond "now"; it is drained, not parsed.
-        input.readAllBytes();
-        LowCreditCheck.Run run = check.runUntil(context == null ? () -> Long.MAX_VALUE : context::getRemainingTimeInMillis);
+    protected Outcome run(LongSupplier remainingMillis) {
+        LowCreditCheck.Run run = check.runUntil(remainingMillis);
         CheckSummary summary = run.summary();
         Metrics metrics = new Metrics();
         metrics.add("InvitesExpired", summary.invitesExpired(), "Count");
@@ -62,15 +55,9 @@ public final class LowCreditCheckFunction implements RequestStreamHandler {
         metrics.add("LowCreditEmailsFailed", summary.emailsFailed(), "Count");
         metrics.add("OrgsOwingLowCreditEmail", summary.orgsChecked(), "Count");
         metrics.add("OrgsAtLowCreditEmailCap", summary.orgsAtDailyCap(), "Count");
-        telemetry.emit(metrics, Map.of("function", "low-credit-check"));
-        telemetry.log(run.aborted().isPresent() ? "ERROR" : "INFO", "low-credit check finished", Map.of(
+        return new Outcome(summary.toJson(), metrics, "INFO", Map.of(
                 "invitesExpired", summary.invitesExpired(), "emailsSent", summary.emailsSent(),
                 "emailsFailed", summary.emailsFailed(), "orgsChecked", summary.orgsChecked(),
-                "orgsAtDailyCap", summary.orgsAtDailyCap()));
-        if (run.aborted().isPresent()) {
-            throw new IllegalStateException("low-credit check did not finish: " + run.aborted().get().getMessage(),
-                    run.aborted().get());
-        }
-        output.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
+                "orgsAtDailyCap", summary.orgsAtDailyCap()), run.aborted());
     }
 }

@@ -5,21 +5,17 @@ import app.credits.ledger.dynamo.DynamoLedgerStore;
 import app.credits.runtime.DynamoClients;
 import app.credits.runtime.Environment;
 import app.credits.runtime.Metrics;
+import app.credits.runtime.ScheduledFunction;
 import app.credits.runtime.SecureParameter;
 import app.credits.runtime.Telemetry;
 import app.credits.stripe.SaleTerms;
 import app.credits.stripe.StripeEvents;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The EventBridge-scheduled reconciliation with Stripe (hourly by default): applies the Stripe events the webhook
@@ -29,7 +25,7 @@ import java.util.Map;
  * resumes at the cursor. Recovered events (applied here first: the webhook had failed) are counted in a metric
  * with an alarm.
  */
-public final class StripeReconcileFunction implements RequestStreamHandler {
+public final class StripeReconcileFunction extends ScheduledFunction {
     /** Counted per run; template.yaml's alarms watch Recovered and NotApplied. */
     public static final String SEEN_METRIC = "StripeEventsSeen";
     public static final String APPLIED_METRIC = "StripeEventsApplied";
@@ -40,7 +36,6 @@ public final class StripeReconcileFunction implements RequestStreamHandler {
     public static final String SETTLE_SECONDS_VARIABLE = "STRIPE_RECONCILE_SETTLE_SECONDS";
 
     private final StripeReconciliation reconciliation;
-    private final Telemetry telemetry;
 
     /** Lambda's constructor: the table from TABLE_NAME, the Stripe key from SSM (or env locally), the sale terms. */
     public StripeReconcileFunction() {
@@ -54,10 +49,10 @@ public final class StripeReconcileFunction implements RequestStreamHandler {
 
     public StripeReconcileFunction(DynamoDbClient dynamo, String table, StripeEventList stripe, SaleTerms terms,
                                    StripeReconciliation.Settings settings, Clock clock, Telemetry telemetry) {
+        super("stripe-reconcile", "stripe reconciliation", telemetry);
         Ledger ledger = new Ledger(new DynamoLedgerStore(dynamo, table), clock);
         this.reconciliation = new StripeReconciliation(stripe, new StripeEvents(ledger, terms),
                 new EventCursor(dynamo, table, clock), clock, settings, telemetry);
-        this.telemetry = telemetry;
     }
 
     /**
@@ -83,22 +78,16 @@ public final class StripeReconcileFunction implements RequestStreamHandler {
     }
 
     @Override
-    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        // The scheduled event carries nothing the run needs beyond "now"; it is drained, not parsed.
-        input.readAllBytes();
-        ReconcileSummary summary = reconciliation.run(context == null ? () -> Long.MAX_VALUE : context::getRemainingTimeInMillis);
+    protected Outcome run(LongSupplier remainingMillis) {
+        ReconcileSummary summary = reconciliation.run(remainingMillis);
         Metrics metrics = new Metrics();
         metrics.add(SEEN_METRIC, summary.seen(), "Count");
         metrics.add(APPLIED_METRIC, summary.applied(), "Count");
         metrics.add(ALREADY_APPLIED_METRIC, summary.alreadyApplied(), "Count");
         metrics.add(RECOVERED_METRIC, summary.recovered(), "Count");
         metrics.add(NOT_APPLIED_METRIC, summary.notApplied(), "Count");
-        telemetry.emit(metrics, Map.of("function", "stripe-reconcile"));
-        telemetry.log(summary.failure().isPresent() ? "ERROR" : summary.recovered() > 0 ? "WARN" : "INFO",
-                "stripe reconciliation finished", summary.fields());
-        if (summary.failure().isPresent()) {
-            throw new IllegalStateException("stripe reconciliation did not finish: " + summary.failure().get());
-        }
-        output.write(summary.toJson().getBytes(StandardCharsets.UTF_8));
+        // Anything recovered means webhooks are failing: a WARN, beside its alarm.
+        return new Outcome(summary.toJson(), metrics, summary.recovered() > 0 ? "WARN" : "INFO", summary.fields(),
+                summary.failure().map(IllegalStateException::new));
     }
 }
