@@ -1,5 +1,5 @@
-// The credits API as the page speaks it (shared/API.md): JSON in and out, a bearer token on every call, and every
-// failure turned into an ApiError carrying the API's own `message`, which is what the page shows.
+// The credits API as the page speaks it (docs/api.md, the contract): JSON in and out, a bearer token on every call,
+// and every failure turned into an ApiError carrying the API's own `message`, which is what the page shows.
 
 /** A failed call: `status` 0 means the service could not be reached at all. */
 export class ApiError extends Error {

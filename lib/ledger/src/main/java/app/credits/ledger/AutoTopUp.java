@@ -35,11 +35,11 @@ public record AutoTopUp(
 
     /** {@code due} meaning "as soon as a pass runs" (the epoch sorts before every other time). */
     public static final Instant AT_ONCE = Instant.EPOCH;
-    /** API.md: a declined crossing is tried again no sooner than this. */
+    /** docs/api.md: a declined crossing is tried again no sooner than this. */
     public static final Duration RETRY_AFTER_DECLINE = Duration.ofHours(1);
-    /** API.md: declines in a row that pause auto top-up. */
+    /** docs/api.md: declines in a row that pause auto top-up. */
     public static final int DECLINES_BEFORE_PAUSE = 3;
-    /** Decline codes that pause at once: the card must not be tried again (API.md). */
+    /** Decline codes that pause at once: the card must not be tried again (docs/api.md). */
     public static final Set<String> PAUSE_AT_ONCE = Set.of("lost_card", "stolen_card", "fraudulent", "pickup_card");
     /**
      * How long a claimed or resumed charge is left to the pass that holds it before another pass may resume it
@@ -103,7 +103,7 @@ public record AutoTopUp(
                 retryAfter, pausedReason, countedMonth, countThatMonth, noticeOwed, lastAttemptId, version);
     }
 
-    /** A successful purchase re-arms a paused auto top-up (API.md); anything else stays as it is. */
+    /** A successful purchase re-arms a paused auto top-up (docs/api.md); anything else stays as it is. */
     AutoTopUp rearmedByPurchase() {
         if (!isPaused()) {
             return this;

@@ -1,7 +1,7 @@
 package app.credits.ledger;
 
 /**
- * What an admin chose for automatic purchases (API.md, {@code /auto-top-up}): when credits left drop below
+ * What an admin chose for automatic purchases (docs/api.md, {@code /auto-top-up}): when credits left drop below
  * {@code threshold}, buy {@code topUpCredits} with the saved card, at most {@code monthlyLimit} times a UTC month.
  * Part of the account's terms: it changes only when an admin saves it, and the account's writes need the threshold
  * to know when credits left cross it.

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The ledger's side of auto top-up (API.md, {@code /auto-top-up}), through the same read-decide-commit loop as
+ * The ledger's side of auto top-up (docs/api.md, {@code /auto-top-up}), through the same read-decide-commit loop as
  * every other operation: each operation is a record with a pure {@code decide}, committed in one transaction
  * conditioned on what it relied on. A lost race is read again (these operations are rare, so a fresh read is
  * simpler than refreshing their views). See docs/auto-top-up.md for the design.

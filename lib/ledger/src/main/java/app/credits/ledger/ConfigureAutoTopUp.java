@@ -16,7 +16,7 @@ public record ConfigureAutoTopUp(OrgId org, UnaryOperator<AutoTopUpSettings> cha
         record Configured(AutoTopUpView view) implements Outcome {
         }
 
-        /** API.md: enabling without a saved card is a 409 {@code no_payment_method}; nothing written. */
+        /** docs/api.md: enabling without a saved card is a 409 {@code no_payment_method}; nothing written. */
         record NoPaymentMethod() implements Outcome {
         }
     }

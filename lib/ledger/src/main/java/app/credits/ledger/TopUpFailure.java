@@ -1,6 +1,6 @@
 package app.credits.ledger;
 
-/** Why an automatic purchase brought no credits, in the words API.md uses for what follows from it. */
+/** Why an automatic purchase brought no credits, in the words docs/api.md uses for what follows from it. */
 public sealed interface TopUpFailure {
 
     /**

@@ -2,7 +2,7 @@ package app.credits.ledger;
 
 import java.util.Locale;
 
-/** Where one automatic purchase stands (API.md, {@code /auto-top-up/attempts}). */
+/** Where one automatic purchase stands (docs/api.md, {@code /auto-top-up/attempts}). */
 public enum TopUpStatus {
     /** Claimed, charged or being charged; its credits come with Stripe's {@code payment_intent.succeeded}. */
     PENDING,

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Auto top-up in the ledger, on the emulator through the real SDK: crossings arm one top-up, claims commit once
  * however many passes race, the monthly limit holds, a payment is credited once and can be refunded, failures
- * settle as API.md says. The Stripe side and the handlers are tested in functions/auto-top-up.
+ * settle as docs/api.md says. The Stripe side and the handlers are tested in functions/auto-top-up.
  */
 class AutoTopUpLedgerTest {
     private final MutableClock clock = MutableClock.at("2026-11-26T10:00:00Z");

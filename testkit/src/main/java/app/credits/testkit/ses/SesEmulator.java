@@ -28,8 +28,8 @@ import java.util.Map;
  * <p>
  * Why this one and not a Java SES stand-in of our own: it is an independent implementation of SES's v1 and v2 send
  * APIs (it refuses unsigned requests, reads the SDK's real JSON), so our requests are checked against someone else's
- * reading of SES, not against our own; DESIGN.md names it, and a developer can run it beside the local runner
- * ({@code SES_ENDPOINT}) and see the mails in its web view. It cannot fail on demand, so SES's failures come from
+ * reading of SES, not against our own (the project's design chose it), and a developer can run it beside the local
+ * runner ({@code SES_ENDPOINT}) and see the mails in its web view. It cannot fail on demand, so SES's failures come from
  * {@link SesFaults}, a loopback front that passes requests through to it or fails them as SES does.
  */
 public final class SesEmulator implements AutoCloseable {
