@@ -11,7 +11,6 @@ import app.credits.lowcredit.NotificationConfig;
 import app.credits.runtime.Html;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -68,14 +67,7 @@ final class TopUpEmail {
         html.append("<p><a href=\"").append(Html.escape(billing)).append("\">Open the Billing page</a></p>")
                 .append("<p style=\"color:#666;font-size:small\">").append(Html.escape(preferences));
         // One email per recipient, each with its own one-click unsubscribe (as the low-credit emails).
-        return account.lowCreditRecipients().stream().map(to -> {
-            URI unsubscribe = config.unsubscribe().linkFor(account.org(), to);
-            String stop = "Stop these emails to " + to;
-            return new LowCreditEmail(config.emailFrom(), to, subject, text + stop + ": " + unsubscribe + "\n",
-                    html + " " + Html.escape(stop) + ": <a href=\"" + Html.escape(unsubscribe.toString())
-                            + "\">Unsubscribe</a></p></body></html>",
-                    unsubscribe);
-        }).toList();
+        return LowCreditEmail.perRecipient(account, config, subject, text, html);
     }
 
     private static String describe(SavedCard card) {

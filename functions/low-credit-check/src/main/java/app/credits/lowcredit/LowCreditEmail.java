@@ -93,6 +93,16 @@ public record LowCreditEmail(String from, String to, String subject, String text
         html.append("<p><a href=\"").append(Html.escape(billing)).append("\">Buy credits</a></p>")
                 .append("<p style=\"color:#666;font-size:small\">").append(Html.escape(preferences));
 
+        return perRecipient(account, config, subject, text, html);
+    }
+
+    /**
+     * One email per low-credit recipient of the account: {@code text} and {@code html} with the recipient's own
+     * one-click unsubscribe appended. {@code html} ends inside an open {@code <p>} (the preferences line), which the
+     * unsubscribe sentence finishes; this closes the document.
+     */
+    public static List<LowCreditEmail> perRecipient(Account account, NotificationConfig config, String subject,
+                                                    CharSequence text, CharSequence html) {
         return account.lowCreditRecipients().stream().map(to -> {
             URI unsubscribe = config.unsubscribe().linkFor(account.org(), to);
             String stop = "Stop these emails to " + to;
