@@ -30,9 +30,9 @@ import java.util.Optional;
  * of charging twice. One {@link StripeClient} per function, never stripe-java's global key.
  */
 public final class OffSessionCharges {
-    public static final int NETWORK_RETRIES = 2;
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    public static final int NETWORK_RETRIES = StripeClients.NETWORK_RETRIES;
+    public static final Duration CONNECT_TIMEOUT = StripeClients.CONNECT_TIMEOUT;
+    public static final Duration READ_TIMEOUT = StripeClients.READ_TIMEOUT;
     /**
      * Stripe keeps an idempotency key for 24 hours: an attempt older than this is first looked for among the
      * Customer's PaymentIntents (by the metadata naming it), so a forgotten key cannot charge it twice.

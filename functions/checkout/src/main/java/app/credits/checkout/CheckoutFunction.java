@@ -179,12 +179,8 @@ public final class CheckoutFunction extends HttpFunction {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("requestId", call.request().requestId());
         fields.put("orgId", org.value());
-        fields.put("stripeError", e.getClass().getSimpleName());
-        fields.put("stripeStatus", e.getStatusCode());
-        fields.put("stripeRequestId", e.getRequestId());
-        fields.put("stripeCode", e.getCode());
-        // Stripe's message is left out on purpose: an authentication error quotes part of the key.
-        telemetry.log(StripeFailures.isTransient(e) ? "WARN" : "ERROR", "stripe checkout session failed", fields);
+        fields.putAll(StripeClients.failureFields(e));
+        telemetry.log(StripeClients.isTransient(e) ? "WARN" : "ERROR", "stripe checkout session failed", fields);
     }
 
     private static String sha256(String text) {

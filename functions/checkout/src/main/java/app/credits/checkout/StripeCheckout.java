@@ -24,10 +24,10 @@ import java.util.Optional;
 public final class StripeCheckout {
     /** What the buyer sees on Stripe's page and receipt. */
     public static final String PRODUCT_NAME = "Photoshoot credits";
-    /** stripe-java retries connection failures, 409s and 5xx with backoff; the idempotency key makes that safe. */
-    public static final int NETWORK_RETRIES = 2;
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** The client's settings: every function's Stripe client has the same ({@link StripeClients}). */
+    public static final int NETWORK_RETRIES = StripeClients.NETWORK_RETRIES;
+    public static final Duration CONNECT_TIMEOUT = StripeClients.CONNECT_TIMEOUT;
+    public static final Duration READ_TIMEOUT = StripeClients.READ_TIMEOUT;
 
     /** The session the browser is sent to. */
     public record CheckoutSession(String id, String url) {

@@ -43,12 +43,6 @@ final class StripeFailures {
         };
     }
 
-    /** Whether the client may simply retry (for the log's level). */
-    static boolean isTransient(StripeException failure) {
-        return failure instanceof RateLimitException || failure instanceof ApiConnectionException
-                || failure instanceof ApiException;
-    }
-
     private static String reference(StripeException e) {
         return e.getRequestId() == null ? "none" : e.getRequestId();
     }

@@ -22,10 +22,10 @@ import java.util.Optional;
 public final class StripeEventList {
     /** Stripe's largest page. */
     public static final int PAGE_SIZE = 100;
-    /** As the checkout's client: stripe-java retries connection failures, 409, 429 it may retry, and 5xx, twice. */
-    public static final int NETWORK_RETRIES = 2;
-    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
-    public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** As every function's Stripe client ({@link StripeClients}). */
+    public static final int NETWORK_RETRIES = StripeClients.NETWORK_RETRIES;
+    public static final Duration CONNECT_TIMEOUT = StripeClients.CONNECT_TIMEOUT;
+    public static final Duration READ_TIMEOUT = StripeClients.READ_TIMEOUT;
 
     private final StripeClient stripe;
 

@@ -6,7 +6,7 @@ import app.credits.runtime.DynamoClients;
 import app.credits.runtime.Environment;
 import app.credits.runtime.Metrics;
 import app.credits.runtime.ScheduledFunction;
-import app.credits.runtime.SecureParameter;
+import app.credits.runtime.StripeClients;
 import app.credits.runtime.Telemetry;
 import app.credits.stripe.SaleTerms;
 import app.credits.stripe.StripeEvents;
@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
@@ -60,7 +59,7 @@ public final class StripeReconcileFunction extends ScheduledFunction {
      * run without a key could only fail). STRIPE_API_BASE points at a stand-in.
      */
     static StripeEventList stripeFrom(Environment env) {
-        return StripeEventList.create(SecureParameter.load(env, "STRIPE_API_KEY_PARAM", "STRIPE_API_KEY"),
+        return StripeEventList.create(StripeClients.requireApiKey(env),
                 env.get("STRIPE_API_BASE"), StripeEventList.READ_TIMEOUT);
     }
 

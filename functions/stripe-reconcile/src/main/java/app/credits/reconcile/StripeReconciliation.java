@@ -1,14 +1,12 @@
 package app.credits.reconcile;
 
+import app.credits.runtime.StripeClients;
 import app.credits.runtime.Telemetry;
 import app.credits.stripe.EventResult;
 import app.credits.stripe.EventResult.Outcome;
 import app.credits.stripe.StripeEvent;
 import app.credits.stripe.StripeEvents;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.stripe.exception.ApiConnectionException;
-import com.stripe.exception.ApiException;
-import com.stripe.exception.RateLimitException;
 import com.stripe.exception.StripeException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -178,19 +176,10 @@ public final class StripeReconciliation {
         telemetry.log(level, message, fields);
     }
 
-    /** As the checkout logs Stripe's failures: class, status, code and request id, never Stripe's message. */
+    /** As the checkout logs Stripe's failures ({@link StripeClients#failureFields}). */
     private void logStripeFailure(StripeException e) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("stripeError", e.getClass().getSimpleName());
-        fields.put("stripeStatus", e.getStatusCode());
-        fields.put("stripeRequestId", e.getRequestId());
-        fields.put("stripeCode", e.getCode());
-        telemetry.log(isTransient(e) ? "WARN" : "ERROR", "stripe event listing failed", fields);
-    }
-
-    /** Rate limits, timeouts and Stripe's 5xx pass: the next run (or Lambda's retry) resumes at the cursor. */
-    static boolean isTransient(StripeException e) {
-        return e instanceof RateLimitException || e instanceof ApiConnectionException || e instanceof ApiException;
+        telemetry.log(StripeClients.isTransient(e) ? "WARN" : "ERROR", "stripe event listing failed",
+                StripeClients.failureFields(e));
     }
 
     /** The cursor as this run leaves it: written forward only, and only when it moves. */

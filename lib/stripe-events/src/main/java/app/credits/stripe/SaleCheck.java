@@ -31,12 +31,9 @@ public sealed interface SaleCheck {
         if (!session.mode().filter("payment"::equals).isPresent()) {
             return new Mismatch("mode " + session.mode().orElse("(none)") + ", not payment");
         }
-        if (!session.livemode().filter(live -> live == terms.livemode()).isPresent()) {
-            return new Mismatch("livemode " + session.livemode().map(String::valueOf).orElse("(none)")
-                    + " on a " + terms.modeName() + "-mode deployment");
-        }
-        if (!session.currency().filter(terms.currency()::equals).isPresent()) {
-            return new Mismatch("currency " + session.currency().orElse("(none)") + ", not " + terms.currency());
+        Optional<String> notOurs = terms.mismatch(session.livemode(), session.currency());
+        if (notOurs.isPresent()) {
+            return new Mismatch(notOurs.get());
         }
         Optional<String> org = session.orgId().filter(Ids::isValid);
         if (org.isEmpty()) {

@@ -3,6 +3,7 @@ package app.credits.stripe;
 import app.credits.runtime.Environment;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What this deployment sells in, so that the webhook can tell our sales from other sessions on the same Stripe
@@ -32,5 +33,17 @@ public record SaleTerms(String currency, boolean livemode) {
 
     String modeName() {
         return livemode ? "live" : "test";
+    }
+
+    /** Why a payment in {@code paidLivemode} and {@code paidCurrency} is not one of this deployment's, if it is not. */
+    Optional<String> mismatch(Optional<Boolean> paidLivemode, Optional<String> paidCurrency) {
+        if (paidLivemode.filter(live -> live == livemode).isEmpty()) {
+            return Optional.of("livemode " + paidLivemode.map(String::valueOf).orElse("(none)") + " on a " + modeName()
+                    + "-mode deployment");
+        }
+        if (paidCurrency.filter(currency::equals).isEmpty()) {
+            return Optional.of("currency " + paidCurrency.orElse("(none)") + ", not " + currency);
+        }
+        return Optional.empty();
     }
 }

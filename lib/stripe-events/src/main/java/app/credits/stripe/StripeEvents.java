@@ -258,12 +258,9 @@ public final class StripeEvents {
 
     /** Why a succeeded payment naming an attempt cannot be one of our top-ups; the attempt itself is the ledger's to check. */
     private Optional<String> automaticPaymentMismatch(PaymentIntentEvent payment) {
-        if (payment.livemode().filter(live -> live == terms.livemode()).isEmpty()) {
-            return Optional.of("livemode " + payment.livemode().map(String::valueOf).orElse("(none)") + " on a "
-                    + terms.modeName() + "-mode deployment");
-        }
-        if (payment.currency().filter(terms.currency()::equals).isEmpty()) {
-            return Optional.of("currency " + payment.currency().orElse("(none)") + ", not " + terms.currency());
+        Optional<String> notOurs = terms.mismatch(payment.livemode(), payment.currency());
+        if (notOurs.isPresent()) {
+            return notOurs;
         }
         if (payment.status().filter("succeeded"::equals).isEmpty()) {
             return Optional.of("status " + payment.status().orElse("(none)"));
