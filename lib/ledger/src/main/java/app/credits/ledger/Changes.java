@@ -9,7 +9,7 @@ import java.util.Optional;
  * a new idempotency record (the id must be unused), invites, purchases and payment facts at the versions
  * read, and the org's auto top-up items ({@link TopUpWrites}). Usage counters follow from the entries, and a change
  * that crosses into a top-up arms the org's auto top-up (the store adds that write unless {@code topUp} writes the
- * state itself, armed).
+ * state itself, which {@link #writingTopUp} then arms).
  */
 public record Changes(
         Optional<AccountChange> account,
@@ -75,9 +75,14 @@ public record Changes(
         return new Changes(account, entries, record, invite, purchase, Optional.of(new VersionedWrite<>(next)), topUp);
     }
 
+    /**
+     * Writes the org's auto top-up state, armed if this change's account crosses into a top-up (so the account is
+     * set first; the constructor refuses the other order).
+     */
     public Changes writingTopUp(AutoTopUp next) {
+        AutoTopUp written = account.filter(AccountChange::crossesIntoTopUp).isPresent() ? next.armedAtOnce() : next;
         return new Changes(account, entries, record, invite, purchase, payment, new TopUpWrites(
-                Optional.of(new VersionedWrite<>(next)), topUp.attempt(), topUp.customer()));
+                Optional.of(new VersionedWrite<>(written)), topUp.attempt(), topUp.customer()));
     }
 
     public Changes writingAttempt(TopUpAttempt next) {

@@ -26,9 +26,6 @@ public record CreditPurchase(CompletedCheckout checkout) {
             return decision;
         }
         AutoTopUp rearmed = view.state().rearmedByPurchase().nextVersion();
-        if (write.changes().account().filter(AccountChange::crossesIntoTopUp).isPresent()) {
-            rearmed = rearmed.armedAtOnce();
-        }
         return Decision.write(write.changes().writingTopUp(rearmed), write.whenCommitted());
     }
 

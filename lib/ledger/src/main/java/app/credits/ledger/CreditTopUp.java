@@ -51,9 +51,6 @@ public record CreditTopUp(AutomaticPayment payment) {
         Account.Moved moved = account.moveAll(settlement.movements(), now);
         AccountChange change = AccountChange.of(account, moved.account());
         AutoTopUp state = view.state().succeeded(attempt).nextVersion();
-        if (change.crossesIntoTopUp()) {
-            state = state.armedAtOnce();
-        }
         Changes changes = Changes.toAccount(change)
                 .appending(moved.entries())
                 .writingPurchase(settlement.purchase())

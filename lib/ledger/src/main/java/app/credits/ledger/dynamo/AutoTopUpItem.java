@@ -133,7 +133,7 @@ final class AutoTopUpItem {
     private static final Attr<CustomerClaim, OrgId> C_ORG = Attr.of("org", Codecs.ORG, CustomerClaim::org);
 
     static final ItemSchema<CustomerClaim> CUSTOMER_CLAIM = ItemSchema.of(CustomerClaim.class, f -> new CustomerClaim(
-            f.get(C_PK).substring("CUSTOMER#".length()), f.get(C_ORG)), C_PK, C_SK, C_ORG);
+            Keys.customerOf(f.get(C_PK)), f.get(C_ORG)), C_PK, C_SK, C_ORG);
 
     static Optional<OrgId> ownerOf(Map<String, AttributeValue> claim) {
         return Optional.ofNullable(claim).filter(item -> !item.isEmpty()).map(item -> CUSTOMER_CLAIM.decode(item).org());

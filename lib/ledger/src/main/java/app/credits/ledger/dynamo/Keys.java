@@ -49,17 +49,25 @@ final class Keys {
         return "CUSTOMER#" + customerId;
     }
 
+    static String customerOf(String customerPk) {
+        return customerPk.substring("CUSTOMER#".length());
+    }
+
     static String topUpSk(String attemptId) {
         return TOP_UP + attemptId;
     }
 
     /** The due index's sort key: epoch milliseconds at a fixed width (string order is time order), then the org. */
     static String topUpDueSk(Instant due, OrgId org) {
-        return String.format("%013d", due.toEpochMilli()) + "#" + org.value();
+        return dueTime(due) + "#" + org.value();
     }
 
     static String sessionPk(String checkoutSessionId) {
         return "SESSION#" + checkoutSessionId;
+    }
+
+    static String sessionOf(String sessionPk) {
+        return sessionPk.substring("SESSION#".length());
     }
 
     /** Fixed width, so that string order is key order (microseconds until the year 2286). */
@@ -88,12 +96,17 @@ final class Keys {
      * org and invite, so that string order is time order and every due invite sorts before every later one.
      */
     static String expirySk(Instant expiresAt, OrgId org, String inviteId) {
-        return String.format("%013d", expiresAt.toEpochMilli()) + "#" + org.value() + "#" + inviteId;
+        return dueTime(expiresAt) + "#" + org.value() + "#" + inviteId;
     }
 
     /** Past every sort key of instant {@code at} in a due index (expiry, top-up): '~' sorts after every id character. */
     static String dueBound(Instant at) {
-        return String.format("%013d", at.toEpochMilli()) + "#~";
+        return dueTime(at) + "#~";
+    }
+
+    /** The time part of every due index's sort key: epoch milliseconds at 13 digits (until the year 2286). */
+    private static String dueTime(Instant at) {
+        return String.format("%013d", at.toEpochMilli());
     }
 
     static Map<String, AttributeValue> key(String pk, String sk) {

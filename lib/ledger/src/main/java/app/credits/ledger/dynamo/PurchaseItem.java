@@ -58,7 +58,7 @@ final class PurchaseItem {
     private static final Attr<SessionClaim, Instant> CLAIM_AT = Attr.of("createdAt", Codecs.TIME, SessionClaim::createdAt);
 
     static final ItemSchema<SessionClaim> CLAIM = ItemSchema.of(SessionClaim.class, f -> new SessionClaim(
-                    f.get(CLAIM_PK).substring("SESSION#".length()), f.get(CLAIM_ORG), f.get(CLAIM_AT)),
+                    Keys.sessionOf(f.get(CLAIM_PK)), f.get(CLAIM_ORG), f.get(CLAIM_AT)),
             CLAIM_PK, CLAIM_SK, CLAIM_ORG, CLAIM_AT);
 
     // ---- a payment's facts ----
