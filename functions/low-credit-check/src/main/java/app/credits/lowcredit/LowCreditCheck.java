@@ -8,8 +8,6 @@ import app.credits.ledger.ReleaseOutcome;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -187,7 +185,7 @@ public final class LowCreditCheck {
         AlertLevel level = owed.get();
         // The cap holds whatever made the email owed (settings, credits moving up and down): the org stays owed,
         // and the first run of the next UTC day sends what is owed then.
-        if (!account.mayEmailOn(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC))) {
+        if (!account.mayEmailAt(clock.instant())) {
             emails.atDailyCap++;
             log.info("daily cap reached: emailed the next UTC day if still owed", "orgId", org.value(),
                     "alertLevel", level.name(), "maxPerDay", Account.MAX_ALERTS_PER_DAY);

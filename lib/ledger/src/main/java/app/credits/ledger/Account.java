@@ -176,6 +176,11 @@ public record Account(
         return terms.alertsDay().filter(day::equals).isEmpty() || terms.alertsThatDay() < MAX_ALERTS_PER_DAY;
     }
 
+    /** Whether another low-credit email may go out at {@code at}: its UTC day, as {@link #notified} counts it. */
+    public boolean mayEmailAt(Instant at) {
+        return mayEmailOn(LocalDate.ofInstant(at, ZoneOffset.UTC));
+    }
+
     // ---- transitions: each returns the account after it ----
 
     /** A balance movement: the entry it writes gets {@code lastEntryKey()} of the result. */
