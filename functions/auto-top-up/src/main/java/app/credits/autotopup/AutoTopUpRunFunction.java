@@ -56,6 +56,7 @@ public final class AutoTopUpRunFunction extends ScheduledFunction {
         metrics.add("TopUpStripeUnavailable", summary.stripeUnavailable(), "Count");
         metrics.add("TopUpEmailsSent", summary.emailsSent(), "Count");
         metrics.add("TopUpEmailsFailed", summary.emailsFailed(), "Count");
-        return new Outcome(summary.toJson(), metrics, "INFO", Map.of("summary", summary.toJson()), run.aborted());
+        String json = summary.toJson();
+        return new Outcome(json, metrics, "INFO", Map.of("summary", json), run.aborted());
     }
 }

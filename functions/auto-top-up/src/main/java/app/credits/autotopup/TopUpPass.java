@@ -3,7 +3,6 @@ package app.credits.autotopup;
 import app.credits.ledger.AutoTopUp;
 import app.credits.ledger.AutoTopUps;
 import app.credits.ledger.AutomaticPayment;
-import app.credits.ledger.ChargeOutcome;
 import app.credits.ledger.LedgerStore;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
@@ -17,7 +16,6 @@ import app.credits.lowcredit.RunLog;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -142,10 +140,9 @@ public final class TopUpPass {
             return false;
         }
         ChargeResult result = stripe.get().charge(attempt, step.state(), clock.instant());
-        Optional<ChargeOutcome> outcome = result.outcome();
-        if (outcome.isEmpty()) {
+        if (result instanceof ChargeResult.Unavailable unavailable) {
             log.warn("Stripe unavailable: the charge is retried by a later run", "orgId", org.value(),
-                    "attemptId", attempt.id(), "resumed", step.resumed(), "reason", ((ChargeResult.Unavailable) result).reason());
+                    "attemptId", attempt.id(), "resumed", step.resumed(), "reason", unavailable.reason());
             tally.unavailable++;
             return false;
         }
@@ -156,7 +153,7 @@ public final class TopUpPass {
             case ChargeResult.Failed f -> tally.declined++;
             default -> { }
         }
-        topUps.recordCharge(org, attempt.id(), outcome.get());
+        topUps.recordCharge(org, attempt.id(), result.outcome().orElseThrow());
         log.info("auto top-up charged", "orgId", org.value(), "attemptId", attempt.id(), "credits", attempt.credits(),
                 "resumed", step.resumed(), "result", result.getClass().getSimpleName(),
                 "failureCode", result instanceof ChargeResult.Failed f ? f.failure().code() : null);
