@@ -1,12 +1,9 @@
 package app.credits.account;
 
 import app.credits.ledger.OrgId;
+import app.credits.runtime.AwsCredentials;
 import app.credits.runtime.Environment;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -88,16 +85,9 @@ final class S3ExportStore implements ExportStore {
     }
 
     private static AwsCredentialsProvider credentials(Environment env, boolean standIn) {
-        if (standIn) {
-            // S3_ENDPOINT names the S3 stand-in, which checks signatures against its own keys
-            // (app.credits.testkit.s3.S3StandIn.ACCESS_KEY_ID): whatever AWS keys the shell holds are not those.
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        if (env.hasAwsCredentials()) {
-            // Lambda puts the role's credentials in the environment: skip the default chain's probing.
-            return EnvironmentVariableCredentialsProvider.create();
-        }
-        return DefaultCredentialsProvider.builder().build();
+        // S3_ENDPOINT names the S3 stand-in, which checks signatures against its own keys
+        // (app.credits.testkit.s3.S3StandIn.ACCESS_KEY_ID): whatever AWS keys the shell holds are not those.
+        return standIn ? AwsCredentials.local() : AwsCredentials.of(env);
     }
 
     private Clients clients() {

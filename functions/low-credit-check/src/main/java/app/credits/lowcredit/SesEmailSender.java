@@ -1,9 +1,7 @@
 package app.credits.lowcredit;
 
+import app.credits.runtime.AwsCredentials;
 import app.credits.runtime.Environment;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -58,17 +56,8 @@ public final class SesEmailSender implements EmailSender {
                         .apiCallTimeout(SEND_TIMEOUT)
                         .retryStrategy(RetryMode.STANDARD)
                         .build());
-        if (env.hasAwsCredentials()) {
-            // Lambda puts the role's credentials in the environment: skip the default chain's probing.
-            builder.credentialsProvider(EnvironmentVariableCredentialsProvider.create());
-        }
-        env.get("SES_ENDPOINT").ifPresent(endpoint -> {
-            builder.endpointOverride(java.net.URI.create(endpoint));
-            if (!env.hasAwsCredentials()) {
-                // The local stand-in accepts any signature.
-                builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
-            }
-        });
+        builder.credentialsProvider(AwsCredentials.of(env, env.get("SES_ENDPOINT").isPresent()));
+        env.get("SES_ENDPOINT").ifPresent(endpoint -> builder.endpointOverride(java.net.URI.create(endpoint)));
         return builder.build();
     }
 

@@ -1,10 +1,6 @@
 package app.credits.runtime;
 
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,14 +50,6 @@ public final class DynamoClients {
     }
 
     private static AwsCredentialsProvider credentials(Environment env) {
-        if (env.hasAwsCredentials()) {
-            // Lambda puts the role's credentials in the environment: skip the default chain's probing.
-            return EnvironmentVariableCredentialsProvider.create();
-        }
-        if (env.dynamoEndpoint().isPresent()) {
-            // A local stand-in accepts any signature; no one should need real credentials to run locally.
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
+        return AwsCredentials.of(env, env.dynamoEndpoint().isPresent());
     }
 }

@@ -1,8 +1,6 @@
 package app.credits.runtime;
 
 import app.credits.runtime.Environment;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -46,9 +44,7 @@ public final class SecureParameter {
     private static String fromSsm(Environment env, String name) {
         try (SsmClient ssm = SsmClient.builder()
                 .region(Region.of(env.region()))
-                .credentialsProvider(env.hasAwsCredentials()
-                        ? EnvironmentVariableCredentialsProvider.create()
-                        : DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(AwsCredentials.of(env))
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(5)))
