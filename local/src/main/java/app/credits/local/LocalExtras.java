@@ -3,6 +3,7 @@ package app.credits.local;
 import app.credits.runtime.Environment;
 import app.credits.ledger.Ids;
 import app.credits.ledger.Times;
+import app.credits.testkit.local.RunnerApi;
 import app.credits.testkit.ses.SesEmulator;
 import app.credits.testkit.stripe.CheckoutPayment;
 import app.credits.testkit.stripe.StripeStandIn;
@@ -14,7 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +34,8 @@ public final class LocalExtras implements LocalServer.Extras {
     /** STRIPE_API_BASE of the functions the runner hosts. */
     public static final String STRIPE_API_PREFIX = "/_local/stripe";
     public static final String CHECKOUT_PAGE_PREFIX = "/_local/checkout/";
+    /** {@code POST /_local/run/<name>} runs that scheduled function now. */
+    static final String RUN_PREFIX = "/_local/run/";
     /** The Stripe key the hosted functions use when no Stripe account is configured (the stand-in takes any sk_test_). */
     public static final String LOCAL_STRIPE_API_KEY = "sk_test_credits_local";
     static final Set<String> ROLES = Set.of("member", "admin", "service", "staff");
@@ -55,7 +57,6 @@ public final class LocalExtras implements LocalServer.Extras {
     private final Environment environment;
     private final StripeStandIn stripe;
     private final URI api;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * @param runs   the scheduled functions {@code POST /_local/run/<name>} runs now ({@code low-credit-check},
@@ -85,12 +86,14 @@ public final class LocalExtras implements LocalServer.Extras {
         if (path.startsWith(CHECKOUT_PAGE_PREFIX)) {
             return Optional.of(reply(stripe.serveCheckoutPage(method, path.substring(CHECKOUT_PAGE_PREFIX.length()), body)));
         }
+        ScheduledCheck run = method.equals("POST") && path.startsWith(RUN_PREFIX)
+                ? runs.get(path.substring(RUN_PREFIX.length())) : null;
+        if (run != null) {
+            byte[] summary = run.runNow();
+            return Optional.of(new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary));
+        }
         return Optional.ofNullable(switch (method + " " + path) {
             case "POST /_local/token" -> token(body);
-            case "POST /_local/run/low-credit-check", "POST /_local/run/stripe-reconcile", "POST /_local/run/auto-top-up" -> {
-                byte[] summary = runs.get(path.substring("/_local/run/".length())).runNow();
-                yield new LocalServer.Reply(200, Map.of("Content-Type", "application/json"), summary);
-            }
             case "GET /_local/emails" -> emails();
             case "POST /_local/simulate-purchase" -> simulatePurchase(body);
             default -> null;
@@ -204,9 +207,8 @@ public final class LocalExtras implements LocalServer.Extras {
         ObjectNode paid = stripe.payCheckoutSession(checkout.path("checkoutSessionId").asText(),
                 deliver ? payment : payment.withoutWebhooks());
 
-        String eventId = stripe.events("checkout.session.completed").stream()
-                .filter(e -> e.path("data").path("object").path("id").asText().equals(paid.path("id").asText()))
-                .findFirst().orElseThrow().path("id").asText();
+        String eventId = stripe.newestEvent("checkout.session.completed", paid.path("id").asText()).orElseThrow()
+                .path("id").asText();
         ObjectNode answer = ApiGatewayEvents.JSON.createObjectNode();
         answer.put("checkoutSessionId", paid.path("id").asText());
         answer.put("eventId", eventId);
@@ -247,13 +249,8 @@ public final class LocalExtras implements LocalServer.Extras {
                 .put("successUrl", api + BillingPage.PATH + "?checkout=success")
                 .put("cancelUrl", api + BillingPage.PATH + "?checkout=cancelled")
                 .put("saveCard", saveCard);
-        return http.send(java.net.http.HttpRequest.newBuilder(URI.create(api + "/orgs/" + orgId + "/checkout"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(ApiGatewayEvents.JSON.writeValueAsString(order)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return new RunnerApi(api.toString()).send("POST", "/orgs/" + orgId + "/checkout", token,
+                ApiGatewayEvents.JSON.writeValueAsString(order));
     }
 
     private static LocalServer.Reply reply(StripeStandIn.Served served) {

@@ -222,9 +222,11 @@ public final class LocalRunner implements AutoCloseable {
         StripeStandIn stripe = StripeStandIn.embedded(clock, url() + LocalExtras.STRIPE_API_PREFIX,
                 url() + LocalExtras.CHECKOUT_PAGE_PREFIX);
         stripe.webhooks().endpoint(URI.create(url() + webhookPath()), config.webhookSecret());
-        LocalExtras extras = new LocalExtras(jwt, Map.of("low-credit-check", this::runLowCreditCheck,
-                "stripe-reconcile", this::runStripeReconcile, "auto-top-up", this::runAutoTopUp), mailbox,
-                Environment.of(env), stripe, URI.create(url()));
+        Map<String, LocalExtras.ScheduledCheck> runs = new LinkedHashMap<>();
+        Map.of("low-credit-check", LOW_CREDIT_CLASS, "stripe-reconcile", STRIPE_RECONCILE_CLASS,
+                "auto-top-up", AUTO_TOP_UP_CLASS).forEach((name, handlerClass) ->
+                runs.put(name, () -> runScheduled(scheduled(handlerClass))));
+        LocalExtras extras = new LocalExtras(jwt, runs, mailbox, Environment.of(env), stripe, URI.create(url()));
         // The test kit's S3 stand-in, where the account function writes a long log's CSV and its links download from.
         s3 = S3StandIn.embedded(clock, URI.create(url() + LocalS3.PREFIX), S3StandIn.ACCESS_KEY_ID,
                 S3StandIn.SECRET_ACCESS_KEY).createBucket(LocalS3.BUCKET);
@@ -337,20 +339,6 @@ public final class LocalRunner implements AutoCloseable {
                 console.println("scheduled " + handlerClass + " failed: " + e);
             }
         }
-    }
-
-    /** One run of the scheduled low-credit check with an EventBridge event; scheduled runs never overlap. */
-    byte[] runLowCreditCheck() throws Exception {
-        return runScheduled(scheduled(LOW_CREDIT_CLASS));
-    }
-
-    /** One run of the reconciliation with Stripe (on demand only: {@code POST /_local/run/stripe-reconcile}). */
-    byte[] runStripeReconcile() throws Exception {
-        return runScheduled(scheduled(STRIPE_RECONCILE_CLASS));
-    }
-
-    byte[] runAutoTopUp() throws Exception {
-        return runScheduled(scheduled(AUTO_TOP_UP_CLASS));
     }
 
     private SamTemplate.Function scheduled(String handlerClass) {

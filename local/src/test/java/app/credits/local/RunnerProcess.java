@@ -1,11 +1,11 @@
 package app.credits.local;
 
 import app.credits.testkit.local.RunnerApi;
+import app.credits.testkit.local.RunnerEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,11 +47,7 @@ final class RunnerProcess implements AutoCloseable {
         command.addAll(java.util.List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> environment = builder.environment();
-        for (String inherited : new String[] {"DYNAMODB_ENDPOINT", "SES_ENDPOINT", "TABLE_NAME", "CREDITS_DATA_DIR",
-                "CREDITS_TEMPLATE", "PORT", "DYNAMODB_PORT", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "EXPORTS_BUCKET",
-                "S3_ENDPOINT"}) {
-            environment.remove(inherited);
-        }
+        RunnerEnvironment.scrub(environment);
         environment.putAll(env);
         Files.createDirectories(logDir);
         Path out = logDir.resolve(name + ".out");
@@ -129,10 +125,8 @@ final class RunnerProcess implements AutoCloseable {
         return Files.readString(stdout);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return RunnerEnvironment.freePort();
     }
 
     static Map<String, String> env(Object... pairs) {

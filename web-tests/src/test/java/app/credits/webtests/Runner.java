@@ -1,11 +1,11 @@
 package app.credits.webtests;
 
 import app.credits.testkit.local.RunnerApi;
+import app.credits.testkit.local.RunnerEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,11 +31,13 @@ final class Runner implements AutoCloseable {
     private final Process process;
     private final Path log;
     final String url;
+    private final RunnerApi api;
 
     private Runner(Process process, Path log, String url) {
         this.process = process;
         this.log = log;
         this.url = url;
+        this.api = new RunnerApi(url);
     }
 
     static Runner start(Path dir) throws Exception {
@@ -46,10 +48,7 @@ final class Runner implements AutoCloseable {
                 "-jar", JAR.toString(), "--no-schedule"));
         ProcessBuilder builder = new ProcessBuilder(command).directory(REPO.toFile());
         var env = builder.environment();
-        for (String inherited : new String[] {"DYNAMODB_ENDPOINT", "SES_ENDPOINT", "TABLE_NAME", "CREDITS_TEMPLATE",
-                "STRIPE_API_KEY", "STRIPE_API_BASE", "STRIPE_WEBHOOK_SECRET", "LOCAL_JWT_SECRET", "EXPORTS_BUCKET", "S3_ENDPOINT"}) {
-            env.remove(inherited);
-        }
+        RunnerEnvironment.scrub(env);
         env.put("PORT", String.valueOf(port));
         env.put("DYNAMODB_PORT", String.valueOf(dynamoPort));
         env.put("CREDITS_DATA_DIR", dir.resolve("data").toString());
@@ -79,7 +78,7 @@ final class Runner implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, String token, String body) throws IOException, InterruptedException {
-        return new RunnerApi(url).send(method, path, token, body);
+        return api.send(method, path, token, body);
     }
 
     /** Calls the API and expects a 2xx; returns the JSON answer. */
@@ -98,17 +97,18 @@ final class Runner implements AutoCloseable {
 
     /** A paid Checkout delivered to the webhook, as Stripe does. */
     void purchase(String org, int credits) throws Exception {
-        JsonNode paid = call("POST", "/_local/simulate-purchase", null,
-                "{\"orgId\":\"" + org + "\",\"credits\":" + credits + ",\"email\":\"billing@" + org + ".test\"}");
-        if (paid.path("webhook").path("status").asInt() != 200) {
-            throw new AssertionError("the purchase was not credited: " + paid);
-        }
+        simulatePurchase("{\"orgId\":\"" + org + "\",\"credits\":" + credits + ",\"email\":\"billing@" + org
+                + ".test\"}");
     }
 
     /** A paid Checkout that saves {@code testCard} for auto top-up (the webhook records it on the org). */
     void purchaseSavingCard(String org, int credits, String testCard) throws Exception {
-        JsonNode paid = call("POST", "/_local/simulate-purchase", null, "{\"orgId\":\"" + org + "\",\"credits\":" + credits
-                + ",\"email\":\"billing@" + org.replace('_', '-') + ".test\",\"saveCard\":\"" + testCard + "\"}");
+        simulatePurchase("{\"orgId\":\"" + org + "\",\"credits\":" + credits + ",\"email\":\"billing@"
+                + org.replace('_', '-') + ".test\",\"saveCard\":\"" + testCard + "\"}");
+    }
+
+    private void simulatePurchase(String order) throws Exception {
+        JsonNode paid = call("POST", "/_local/simulate-purchase", null, order);
         if (paid.path("webhook").path("status").asInt() != 200) {
             throw new AssertionError("the purchase was not credited: " + paid);
         }
@@ -201,10 +201,8 @@ final class Runner implements AutoCloseable {
         call("DELETE", "/_local/faults", null, null);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return RunnerEnvironment.freePort();
     }
 
     @Override

@@ -150,9 +150,7 @@ class TopUpWebhooksTest {
         // WHEN its payment_intent.succeeded arrives
         String forged = createPaymentIntent(ours.path("customer").asText(), ours.path("payment_method").asText(), 100,
                 ours.path("metadata").path(TopUpAttempt.STRIPE_METADATA_KEY).asText(), org);
-        String event = w.stripe.events("payment_intent.succeeded").stream()
-                .filter(e -> e.path("data").path("object").path("id").asText().equals(forged))
-                .findFirst().orElseThrow().path("id").asText();
+        String event = w.stripe.newestEvent("payment_intent.succeeded", forged).orElseThrow().path("id").asText();
         Webhooks.Attempt delivered = w.stripe.webhooks().deliver(event).getFirst();
 
         // THEN it is acknowledged (Stripe must not retry it) but credits nothing: its amount is not the attempt's

@@ -85,9 +85,8 @@ final class StripeWorld implements AutoCloseable {
 
     /** The newest event of {@code type} whose object is {@code objectId}. */
     String eventAbout(String type, String objectId) {
-        return stripe.events(type).stream()
-                .filter(e -> e.path("data").path("object").path("id").asText().equals(objectId))
-                .findFirst().orElseThrow(() -> new AssertionError("no " + type + " for " + objectId)).path("id").asText();
+        return stripe.newestEvent(type, objectId)
+                .orElseThrow(() -> new AssertionError("no " + type + " for " + objectId)).path("id").asText();
     }
 
     /** A reconciliation function on this world's table and stand-in, with its own DynamoDB client. */

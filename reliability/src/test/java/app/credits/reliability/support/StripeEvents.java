@@ -96,8 +96,7 @@ public final class StripeEvents {
     }
 
     private static ObjectNode newest(String type, String objectId) {
-        return stripe().events(type).stream()
-                .filter(e -> e.path("data").path("object").path("id").asText().equals(objectId))
-                .findFirst().orElseThrow(() -> new AssertionError("the stand-in recorded no " + type + " for " + objectId));
+        return stripe().newestEvent(type, objectId)
+                .orElseThrow(() -> new AssertionError("the stand-in recorded no " + type + " for " + objectId));
     }
 }

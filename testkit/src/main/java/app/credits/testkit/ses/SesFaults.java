@@ -1,13 +1,10 @@
 package app.credits.testkit.ses;
 
+import app.credits.testkit.LoopbackServer;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,33 +29,26 @@ public final class SesFaults implements AutoCloseable {
     private static final Set<String> HOP_BY_HOP = Set.of("host", "connection", "content-length", "expect", "upgrade",
             "transfer-encoding", "keep-alive");
 
-    private final HttpServer server;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final LoopbackServer server;
     private final URI emulator;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final AtomicInteger attempts = new AtomicInteger();
     private final CountDownLatch closing = new CountDownLatch(1);
     private volatile Mode mode = Mode.PASS;
 
-    private SesFaults(HttpServer server, URI emulator) {
+    private SesFaults(LoopbackServer server, URI emulator) {
         this.server = server;
         this.emulator = emulator;
-        server.createContext("/", this::exchange);
-        server.setExecutor(executor);
-        server.start();
+        server.start(this::exchange);
     }
 
     static SesFaults inFrontOf(URI emulator) {
-        try {
-            return new SesFaults(HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0), emulator);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new SesFaults(LoopbackServer.bind(), emulator);
     }
 
     /** Where the SES client points instead of the emulator. */
     public String endpoint() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return server.base();
     }
 
     public void mode(Mode newMode) {
@@ -125,7 +113,6 @@ public final class SesFaults implements AutoCloseable {
     @Override
     public void close() {
         closing.countDown();
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -73,9 +73,8 @@ final class HostedCheckoutPage {
             String email = form.string("email").map(String::trim).filter(e -> e.contains("@")).orElse(null);
             String card = form.string("card").filter(c -> TestCards.byToken(c).isPresent()).orElse(TestCards.VISA);
             stripe.payCheckoutSession(session.path("id").asText(), CheckoutPayment.card(card).email(email));
-            Optional<Webhooks.Attempt> failed = stripe.events().stream()
-                    .filter(e -> e.path("type").asText().equals("checkout.session.completed")
-                            && e.path("data").path("object").path("id").asText().equals(session.path("id").asText()))
+            Optional<Webhooks.Attempt> failed = stripe
+                    .newestEvent("checkout.session.completed", session.path("id").asText()).stream()
                     .flatMap(e -> stripe.webhooks().attempts(e.path("id").asText()).stream())
                     .filter(a -> !a.succeeded()).findFirst();
             if (failed.isPresent()) {

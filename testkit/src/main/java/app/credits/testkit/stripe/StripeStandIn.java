@@ -145,6 +145,12 @@ public final class StripeStandIn implements AutoCloseable {
         return events().stream().filter(e -> e.path("type").asText().equals(type)).toList();
     }
 
+    /** The newest event of {@code type} about the object {@code objectId} ({@code data.object.id}). */
+    public Optional<ObjectNode> newestEvent(String type, String objectId) {
+        return events(type).stream().filter(e -> e.path("data").path("object").path("id").asText().equals(objectId))
+                .findFirst();
+    }
+
     // ------------------------------------------------------------------ changes, as the dashboard or a buyer makes them
 
     /** As {@code POST /v1/checkout/sessions} with these form parameters ({@code "line_items[0][quantity]" -> "2"}). */
