@@ -86,10 +86,7 @@ public final class ColdStartBench {
 
         try (DynamoDbEmulator emulator = DynamoDbEmulator.startInMemory()) {
             seed(emulator);
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("TABLE_NAME", "credits");
-            env.put("DYNAMODB_ENDPOINT", emulator.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
+            Map<String, String> env = BenchDynamo.functionEnv(emulator, "credits");
 
             System.out.printf("Cold start: fresh process, one request served, %d runs each (median), %s%n", runs,
                     timeTool ? "CPU time and peak RSS from /usr/bin/time" : "no /usr/bin/time: no CPU/RSS columns");
@@ -116,7 +113,7 @@ public final class ColdStartBench {
 
             // One untimed run each: the jar and the JDK in the page cache, as on a warm Lambda host.
             for (Fn fn : fns) {
-                run(javaCommand(java, List.of(), repo, work, fn), env, work, timeTool);
+                run(javaCommand(java, List.of(), jar(repo, fn), eventFile(repo, work, fn)), env, work, timeTool);
             }
             if (node) {
                 run(nodeCommand(repo), env, work, timeTool);
@@ -126,11 +123,9 @@ public final class ColdStartBench {
             for (int i = 0; i < runs; i++) {
                 for (Fn fn : fns) {
                     for (Lever lever : levers) {
-                        List<String> flags = new ArrayList<>(lever.flags());
-                        if (lever.aot()) {
-                            flags.add("-XX:AOTCache=" + caches.get(fn.dir() + "/" + lever.name()));
-                        }
-                        Run r = run(javaCommand(java, flags, repo, work, fn), env, work, timeTool);
+                        List<String> flags = flags(lever, caches.get(fn.dir() + "/" + lever.name()));
+                        Run r = run(javaCommand(java, flags, jar(repo, fn), eventFile(repo, work, fn)), env, work,
+                                timeTool);
                         results.computeIfAbsent(fn.dir() + "/" + lever.name(), k -> new ArrayList<>()).add(r);
                     }
                 }
@@ -187,7 +182,7 @@ public final class ColdStartBench {
         double med = median(rs, Run::wallMs);
         double min = rs.stream().mapToDouble(Run::wallMs).min().orElse(Double.NaN);
         double max = rs.stream().mapToDouble(Run::wallMs).max().orElse(Double.NaN);
-        String statuses = String.join(",", rs.stream().map(r -> Integer.toString(r.status())).distinct().toList());
+        String statuses = statuses(rs);
         System.out.printf("| %s | %s | %s | %.0f | %.0f–%.0f | %s | %s | %.2f | %s |%n", name, size, lever, med, min, max,
                 timeTool ? String.format("%.0f", median(rs, Run::cpuMs)) : "–",
                 timeTool ? String.format("%.0f", median(rs, Run::rssMb)) : "–",
@@ -212,11 +207,26 @@ public final class ColdStartBench {
         return file;
     }
 
-    private static List<String> javaCommand(String java, List<String> flags, Path repo, Path work, Fn fn) {
+    /** {@code java <flags> -jar <jar> <event>}: one invocation, as the jar's {@code InvokeOnce} main serves it. */
+    static List<String> javaCommand(String java, List<String> flags, Path jar, Path event) {
         List<String> cmd = new ArrayList<>(List.of(java));
         cmd.addAll(flags);
-        cmd.addAll(List.of("-jar", jar(repo, fn).toString(), eventFile(repo, work, fn).toString()));
+        cmd.addAll(List.of("-jar", jar.toString(), event.toString()));
         return cmd;
+    }
+
+    /** The lever's flags, with its AOT cache when it uses one ({@code cache} is then the one trained for it). */
+    static List<String> flags(Lever lever, Path cache) {
+        List<String> flags = new ArrayList<>(lever.flags());
+        if (lever.aot()) {
+            flags.add("-XX:AOTCache=" + cache);
+        }
+        return flags;
+    }
+
+    /** The distinct statuses the runs answered, e.g. {@code 200} or {@code 200,503}. */
+    static String statuses(List<Run> rs) {
+        return String.join(",", rs.stream().map(r -> Integer.toString(r.status())).distinct().toList());
     }
 
     private static List<String> nodeCommand(Path repo) {

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -81,10 +80,7 @@ public final class CsvExportBench {
             s3.createBucket(BUCKET);
             DynamoDbClient dynamo = BenchDynamo.client(emulator);
             Ledger ledger = BenchDynamo.ledger(dynamo, TABLE);
-            Map<String, String> env = new LinkedHashMap<>();
-            env.put("TABLE_NAME", TABLE);
-            env.put("DYNAMODB_ENDPOINT", emulator.endpoint().toString());
-            env.put("AWS_REGION", "us-east-1");
+            Map<String, String> env = BenchDynamo.functionEnv(emulator, TABLE);
             env.put("EXPORTS_BUCKET", BUCKET);
             env.put("S3_ENDPOINT", s3.endpoint().toString());
             for (int entries : sizes) {

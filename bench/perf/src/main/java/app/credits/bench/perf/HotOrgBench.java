@@ -12,9 +12,7 @@ import app.credits.ledger.Ledger;
 import app.credits.ledger.Money;
 import app.credits.ledger.OrgId;
 import app.credits.ledger.Pricing;
-import app.credits.ledger.Reconciliation;
 import app.credits.runtime.Json;
-import app.credits.runtime.Telemetry;
 import app.credits.submissions.SubmissionsFunction;
 import app.credits.testkit.stripe.CheckoutPayment;
 import app.credits.testkit.stripe.StripeStandIn;
@@ -58,7 +56,6 @@ import java.util.concurrent.atomic.AtomicLong;
  *     [--callers 1,8,64,256] [--seconds 5]</pre>
  */
 public final class HotOrgBench {
-    private static final Telemetry MUTED = new Telemetry("bench", "Bench", line -> { }, Clock.systemUTC());
     private static final String WEBHOOK_SECRET = "whsec_bench_hot_org";
     private static final AtomicLong IDS = new AtomicLong();
 
@@ -79,8 +76,8 @@ public final class HotOrgBench {
         this.submission = SampleEvent.load(repo, "submissions/post-submission.json").claim("role", "service");
         this.delivery = SampleEvent.load(repo, "stripe-webhook/checkout-session-completed.json");
         this.ledger = BenchDynamo.ledger(dynamo.client(), dynamo.table(), retry);
-        this.submissions = new SubmissionsFunction(ledger).telemetry(MUTED);
-        this.webhook = new StripeWebhookFunction(ledger, WEBHOOK_SECRET, Clock.systemUTC(), MUTED);
+        this.submissions = new SubmissionsFunction(ledger).telemetry(BenchDynamo.MUTED);
+        this.webhook = new StripeWebhookFunction(ledger, WEBHOOK_SECRET, Clock.systemUTC(), BenchDynamo.MUTED);
     }
 
     public static void main(String[] args) throws Exception {
@@ -258,8 +255,7 @@ public final class HotOrgBench {
         String sessionId = checkout.createSession(org, quote, "http://127.0.0.1/ok", "http://127.0.0.1/no",
                 "bench-" + UUID.randomUUID()).id();
         stripe.payCheckoutSession(sessionId, CheckoutPayment.visa().email("buyer@bench.example"));
-        return stripe.events("checkout.session.completed").stream()
-                .filter(e -> e.path("data").path("object").path("id").asText().equals(sessionId)).findFirst().orElseThrow();
+        return stripe.newestEvent("checkout.session.completed", sessionId).orElseThrow();
     }
 
     /** Starts {@code n} platform threads and releases them at once (each one a Lambda instance's request). */
@@ -292,10 +288,7 @@ public final class HotOrgBench {
     }
 
     private void reconcile(OrgId org) {
-        Reconciliation r = ledger.reconcile(org);
-        if (!r.balances()) {
-            throw new IllegalStateException("the ledger of " + org + " does not reconcile: " + r.problems());
-        }
+        BenchDynamo.assertReconciles(ledger, org);
     }
 
     private static double perCharge(long count, Tally tally) {

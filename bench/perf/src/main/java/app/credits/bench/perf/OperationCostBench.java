@@ -12,7 +12,6 @@ import app.credits.runtime.UnsubscribeTokens;
 import app.credits.invites.InvitesFunction;
 import app.credits.ledger.Ledger;
 import app.credits.ledger.OrgId;
-import app.credits.ledger.Reconciliation;
 import app.credits.lowcredit.EmailSender;
 import app.credits.lowcredit.LowCreditCheckFunction;
 import app.credits.lowcredit.NotificationConfig;
@@ -51,7 +50,7 @@ import java.util.stream.Collectors;
  * <pre>java -cp bench/target/bench.jar app.credits.bench.perf.OperationCostBench [--repo .]</pre>
  */
 public final class OperationCostBench {
-    private static final Telemetry MUTED = new Telemetry("bench", "Bench", line -> { }, Clock.systemUTC());
+    private static final Telemetry MUTED = BenchDynamo.MUTED;
     /** The stored Stripe samples are signed at this time with the local secret (events/stripe-webhook/README.md). */
     private static final Instant STRIPE_SIGNED_AT = Instant.ofEpochSecond(1795457059L);
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
@@ -206,10 +205,7 @@ public final class OperationCostBench {
     }
 
     private static void reconcile(Ledger ledger, OrgId org) {
-        Reconciliation r = ledger.reconcile(org);
-        if (!r.balances()) {
-            throw new IllegalStateException("the ledger of " + org + " does not reconcile after the bench: " + r.problems());
-        }
+        BenchDynamo.assertReconciles(ledger, org);
     }
 
     /** Resets both counters, runs one request, reads them back. */

@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToDoubleFunction;
 import java.util.jar.JarFile;
 
+import static app.credits.bench.perf.ColdStartBench.median;
+import static app.credits.bench.perf.ColdStartBench.statuses;
+
 /**
  * Powertools for AWS Lambda (Java) v2 against the hand-written request log and EMF line, function by function: the
  * deployable jar ({@code functions/<fn>/target/<fn>.jar}) and its Powertools twin
@@ -102,7 +105,9 @@ public final class PowertoolsBench {
                         }
                     }
                     // Untimed: the jar in the page cache.
-                    ColdStartBench.run(command(java, List.of(), v, ColdStartBench.eventFile(repo, work, fn)), env, work, timeTool);
+                    Path event = ColdStartBench.eventFile(repo, work, fn);
+                    ColdStartBench.run(ColdStartBench.javaCommand(java, List.of(), v.jar(), event), env, work,
+                            timeTool);
                 }
             }
 
@@ -116,11 +121,9 @@ public final class PowertoolsBench {
                     Map<String, String> env = env(emulator, daemon, fn, work, "on-demand");
                     for (Lever lever : levers) {
                         for (Variant v : inPairOrder(variants.get(fn.dir()), i)) {
-                            List<String> flags = new ArrayList<>(lever.flags());
-                            if (lever.aot()) {
-                                flags.add("-XX:AOTCache=" + caches.get(key(fn, v, lever)));
-                            }
-                            Run r = ColdStartBench.run(command(java, flags, v, ColdStartBench.eventFile(repo, work, fn)),
+                            List<String> flags = ColdStartBench.flags(lever, caches.get(key(fn, v, lever)));
+                            Run r = ColdStartBench.run(ColdStartBench.javaCommand(java, flags, v.jar(),
+                                            ColdStartBench.eventFile(repo, work, fn)),
                                     env, work, timeTool);
                             cold.computeIfAbsent(key(fn, v, lever), k -> new ArrayList<>()).add(r);
                         }
@@ -248,10 +251,7 @@ public final class PowertoolsBench {
     /** What Lambda sets for a traced function (plus the table), the same for both jars of a function. */
     private static Map<String, String> env(DynamoDbEmulator emulator, DatagramSocket daemon, Fn fn, Path work,
                                            String initType) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("TABLE_NAME", "credits");
-        env.put("DYNAMODB_ENDPOINT", emulator.endpoint().toString());
-        env.put("AWS_REGION", "us-east-1");
+        Map<String, String> env = BenchDynamo.functionEnv(emulator, "credits");
         env.put("POWERTOOLS_SERVICE_NAME", "credits-" + fn.dir());
         env.put("POWERTOOLS_METRICS_NAMESPACE", "Credits");
         env.put("AWS_LAMBDA_FUNCTION_NAME", "credits-" + fn.dir());
@@ -269,24 +269,14 @@ public final class PowertoolsBench {
         return env;
     }
 
-    private static List<String> command(String java, List<String> flags, Variant v, Path event) {
-        List<String> cmd = new ArrayList<>(List.of(java));
-        cmd.addAll(flags);
-        cmd.addAll(List.of("-jar", v.jar().toString(), event.toString()));
-        return cmd;
-    }
-
     /** Classes one run loads, and how many of them came from the CDS/AOT archive; untimed. */
     private static long[] classesLoaded(String java, Lever lever, Path cache, Variant v, Path event,
                                         Map<String, String> env, Path work) throws Exception {
         Path log = work.resolve("classes.log");
         Files.deleteIfExists(log);
-        List<String> flags = new ArrayList<>(lever.flags());
-        if (cache != null) {
-            flags.add("-XX:AOTCache=" + cache);
-        }
+        List<String> flags = ColdStartBench.flags(lever, cache);
         flags.add("-Xlog:class+load=info:file=" + log);
-        ColdStartBench.run(command(java, flags, v, event), env, work, false);
+        ColdStartBench.run(ColdStartBench.javaCommand(java, flags, v.jar(), event), env, work, false);
         List<String> lines = Files.readAllLines(log).stream().filter(l -> l.contains("[class,load]")).toList();
         return new long[]{lines.size(), lines.stream().filter(l -> l.contains("shared objects file")).count()};
     }
@@ -348,10 +338,6 @@ public final class PowertoolsBench {
         }
     }
 
-    private static double median(List<Run> rs, ToDoubleFunction<Run> f) {
-        return ColdStartBench.median(rs, f);
-    }
-
     private static double med(List<Primed> ps, String key) {
         return quantile(sorted(ps.stream().mapToDouble(p -> p.get(key)).toArray()), 0.5);
     }
@@ -368,10 +354,6 @@ public final class PowertoolsBench {
     private static String range(List<Run> rs, ToDoubleFunction<Run> f) {
         double[] s = sorted(rs.stream().mapToDouble(f).toArray());
         return String.format(Locale.ROOT, "%.0f–%.0f", s[0], s[s.length - 1]);
-    }
-
-    private static String statuses(List<Run> rs) {
-        return String.join(",", rs.stream().map(r -> Integer.toString(r.status())).distinct().toList());
     }
 
     /** b[i] − a[i], sorted. */

@@ -1,5 +1,6 @@
 package app.credits.bench.web;
 
+import app.credits.testkit.local.RunnerEnvironment;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -9,7 +10,6 @@ import org.openqa.selenium.support.ui.Select;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -57,12 +56,13 @@ public final class BillingPageBench {
             throw new IllegalStateException("run from the repository root after building local (and web): " + jar);
         }
         Path work = Files.createTempDirectory("billing-bench-");
-        int port = freePort();
+        int port = RunnerEnvironment.freePort();
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
                 jar.toString(), "--no-schedule").directory(repo.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("runner.log").toFile());
+        RunnerEnvironment.scrub(builder.environment());
         builder.environment().put("PORT", String.valueOf(port));
-        builder.environment().put("DYNAMODB_PORT", String.valueOf(freePort()));
+        builder.environment().put("DYNAMODB_PORT", String.valueOf(RunnerEnvironment.freePort()));
         builder.environment().put("CREDITS_DATA_DIR", work.resolve("data").toString());
         Process runner = builder.start();
         String base = "http://127.0.0.1:" + port;
@@ -215,12 +215,6 @@ public final class BillingPageBench {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
